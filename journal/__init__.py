@@ -1,0 +1,56 @@
+"""Mood Journal: a self-hostable mood journal for people in treatment for depression."""
+
+import os
+
+from flask import Flask
+
+from . import config
+from .extensions import csrf, db, limiter, login_manager, migrate, rest_api
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: config, instance folder, extensions, blueprints, handlers."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_object(config.Defaults)
+    app.config.from_mapping(config.from_environment())
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", config.default_database_uri(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+
+    init_extensions(app)
+    register_blueprints(app)
+    from . import errors, security
+
+    errors.register_error_handlers(app)
+    security.init_app(app)
+    return app
+
+
+def init_extensions(app: Flask) -> None:
+    """Bind each extension to the app."""
+    from . import auth, database
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True)
+    login_manager.init_app(app)
+    auth.init_login_manager(login_manager)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    rest_api.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the HTML areas and the JSON API."""
+    from .api import register as register_api
+    from .auth.routes import bp as auth_bp
+    from .checkins import bp as checkins_bp
+    from .dashboard.routes import bp as dashboard_bp
+    from .pages.routes import bp as pages_bp
+
+    for blueprint in (auth_bp, checkins_bp, dashboard_bp, pages_bp):
+        app.register_blueprint(blueprint)
+    register_api(rest_api)

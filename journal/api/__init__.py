@@ -1,0 +1,20 @@
+"""The JSON API under /api/v1, described by OpenAPI generated from its schemas."""
+
+from flask import current_app
+from flask_login import current_user
+from flask_smorest import Api
+
+
+def require_login():
+    """Refuse anonymous requests before their body is parsed (a before_request hook)."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
+
+
+def register(api: Api) -> None:
+    """Register every API blueprint."""
+    from . import auth, checkins, meta
+
+    for module in (auth, meta, checkins):
+        api.register_blueprint(module.bp)

@@ -1,0 +1,28 @@
+"""Accounts: registration, sign-in and sign-out."""
+
+from flask import jsonify, redirect, request, url_for
+from flask_login import LoginManager
+
+from ..errors import error_body, wants_json
+from ..extensions import db
+from ..models import User
+
+
+def init_login_manager(manager: LoginManager) -> None:
+    """Tell Flask-Login how to load users and what to do for anonymous requests."""
+    manager.login_view = "auth.login"
+    manager.login_message = "Please sign in to see your journal."
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        """Return the signed-in user."""
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @manager.unauthorized_handler
+    def unauthorized():
+        """Answer 401 JSON for API clients; send people to the sign-in page."""
+        if wants_json():
+            return jsonify(error_body("unauthorized", "Sign in first.")), 401
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

@@ -1,0 +1,91 @@
+"""Sign-in, registration and sign-out pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..errors import Invalid
+from ..extensions import limiter
+from . import services
+from .forms import LoginForm, RegisterForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def login_rate_limit():
+    """Limit failed sign-ins per address; pages and API share one budget."""
+    from flask import current_app
+
+    return limiter.shared_limit(
+        lambda: current_app.config["RATELIMIT_LOGIN"],
+        scope="login",
+        deduct_when=lambda _response: g.get("login_failed", False),
+    )
+
+
+def safe_next(target: str | None) -> str:
+    """Return a same-site path to go to after signing in (never another host)."""
+    if (
+        target
+        and urlsplit(target).netloc == ""
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@login_rate_limit()
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+        g.login_failed = True
+        status = 401
+        form.password.errors.append("That email and password do not match an account.")
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account and sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = RegisterForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                form.email.data, form.password.data, form.timezone.data, form.region.data
+            )
+        except Invalid as exc:
+            status = 422
+            for name, message in exc.fields.items():
+                getattr(form, name).errors.append(message)
+        else:
+            login_user(user)
+            flash("Welcome. Your first daily check-in takes under a minute.", "success")
+            return redirect(url_for("dashboard.index"))
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "auth/register.html", form=form, timezones=sorted(services.known_timezones())
+    ), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out (POST only, so a link elsewhere cannot sign you out)."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

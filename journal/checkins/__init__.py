@@ -1,0 +1,7 @@
+"""Check-ins: the daily check-in and the validated questionnaires."""
+
+from flask import Blueprint
+
+bp = Blueprint("checkins", __name__, url_prefix="/checkins")
+
+from . import routes  # noqa: E402,F401  (routes attach to bp)

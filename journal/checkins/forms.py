@@ -1,0 +1,55 @@
+"""The check-in form, built from an instrument's data (a new instrument needs no new form)."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import InputRequired, Optional
+
+from ..instruments import MOOD_MAX, MOOD_MIN, Instrument
+from .services import NOTE_MAX
+
+
+class CheckInFormBase(FlaskForm):
+    """Fields every check-in has."""
+
+    local_date = DateField("Date", validators=[InputRequired()])
+    note = TextAreaField(
+        "Note (optional)", validators=[Optional()], render_kw={"maxlength": NOTE_MAX, "rows": 3}
+    )
+
+
+def checkin_form_class(instrument: Instrument) -> type[CheckInFormBase]:
+    """Return a form class with one radio group per item (and mood for the daily check-in)."""
+    choices = [SelectChoice(option.value, option.label) for option in instrument.options]
+    fields = {
+        f"item{n}": RadioField(
+            item.text,
+            choices=choices,
+            coerce=int,
+            validators=[InputRequired(message="Choose one answer.")],
+        )
+        for n, item in enumerate(instrument.items, start=1)
+    }
+    if instrument.has_mood:
+        fields["mood"] = RadioField(
+            f"Overall mood today ({MOOD_MIN} = worst, {MOOD_MAX} = best), optional",
+            choices=[SelectChoice(n, str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1)],
+            coerce=int,
+            validators=[Optional()],
+        )
+    return type(f"{instrument.id.title()}CheckInForm", (CheckInFormBase,), fields)
+
+
+def form_to_data(form: CheckInFormBase, instrument: Instrument) -> dict:
+    """Turn a submitted form into the body the check-in service takes."""
+    return {
+        "instrument": instrument.id,
+        "local_date": form.local_date.data,
+        "answers": [form[f"item{n}"].data for n in range(1, len(instrument.items) + 1)],
+        "mood": form.mood.data if instrument.has_mood else None,
+        "note": (form.note.data or "").strip() or None,
+    }
+
+
+def item_field_names(instrument: Instrument) -> list[str]:
+    """Return the form's item field names in order."""
+    return [f"item{n}" for n in range(1, len(instrument.items) + 1)]

@@ -1,0 +1,151 @@
+"""Check-in pages: the form, the result (crisis resources first), history, edit, delete."""
+
+import uuid
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import crisis, instruments
+from ..errors import Conflict, Invalid
+from ..records import user_today
+from . import bp, services
+from .forms import checkin_form_class, form_to_data, item_field_names
+
+PAGE_SIZE = 50
+
+
+def instrument_or_404(instrument_id: str | None) -> instruments.Instrument:
+    """Return the instrument named in the URL, or 404."""
+    if instrument_id not in instruments.INSTRUMENTS:
+        abort(404)
+    return instruments.INSTRUMENTS[instrument_id]
+
+
+def apply_service_errors(form, instrument, exc: Invalid) -> None:
+    """Show a service's field errors next to the matching form fields."""
+    for name, message in exc.fields.items():
+        if name.startswith("answers."):
+            name = "item" + name.split(".", 1)[1]
+        field = form._fields.get(name)
+        target = field.errors if field is not None else form.form_errors
+        target.append(message)
+
+
+def render_form(form, instrument, client_id, checkin=None, base_revision=None):
+    """Render the check-in form page (422 when it carries errors)."""
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "checkins/form.html",
+        form=form,
+        instrument=instrument,
+        item_fields=item_field_names(instrument),
+        checkin=checkin,
+        client_id=client_id,
+        base_revision=base_revision,
+        crisis_info=crisis.resources_for(current_user.region),
+    ), status
+
+
+def save(form, instrument, client_id, base_revision=None):
+    """Send a valid form to the service; return a redirect, or None with errors on the form."""
+    data = form_to_data(form, instrument)
+    data["base_revision"] = base_revision
+    try:
+        checkin, _created = services.upsert_checkin(current_user, client_id, data)
+    except Invalid as exc:
+        apply_service_errors(form, instrument, exc)
+        return None
+    except Conflict as exc:
+        form.form_errors.append(exc.message)
+        return None
+    return redirect(url_for("checkins.show", client_id=checkin.client_id))
+
+
+@bp.route("/")
+@login_required
+def index():
+    """List check-ins, newest first."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    items = services.list_checkins(
+        current_user, newest_first=True, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    return render_template(
+        "checkins/index.html",
+        checkins=items[:PAGE_SIZE],
+        page=page,
+        has_more=len(items) > PAGE_SIZE,
+        instruments=instruments.INSTRUMENTS,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Fill in a check-in for an instrument (the daily one unless the URL says otherwise)."""
+    instrument = instrument_or_404(request.args.get("instrument", "daily"))
+    form = checkin_form_class(instrument)()
+    client_id = request.form.get("client_id") or str(uuid.uuid4())
+    if request.method == "GET":
+        form.local_date.data = user_today(current_user)
+        existing = services.occupant(current_user, instrument.id, form.local_date.data)
+        if existing is not None:
+            flash(f"You already did today's {instrument.short_title}; you can change it here.")
+            return redirect(url_for("checkins.edit", client_id=existing.client_id))
+    elif form.validate_on_submit():
+        response = save(form, instrument, client_id)
+        if response is not None:
+            return response
+    return render_form(form, instrument, client_id)
+
+
+@bp.route("/<client_id>")
+@login_required
+def show(client_id):
+    """Show one check-in: crisis resources first when item 9 is above 0, then the score."""
+    checkin = services.get_checkin(current_user, client_id)
+    return render_template(
+        "checkins/show.html",
+        checkin=checkin,
+        instrument=instruments.INSTRUMENTS[checkin.instrument],
+        crisis_info=crisis.resources_for(current_user.region) if checkin.safety else None,
+    )
+
+
+@bp.route("/<client_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(client_id):
+    """Change a check-in (the form carries the revision it was based on)."""
+    checkin = services.get_checkin(current_user, client_id)
+    instrument = instruments.INSTRUMENTS[checkin.instrument]
+    form = checkin_form_class(instrument)()
+    if request.method == "GET":
+        form.local_date.data = checkin.local_date
+        form.note.data = checkin.note
+        for name, answer in zip(item_field_names(instrument), checkin.answers, strict=True):
+            form[name].data = answer
+        if instrument.has_mood:
+            form.mood.data = checkin.mood
+        base_revision = checkin.revision
+    else:
+        base_revision = request.form.get("base_revision", type=int)
+        if form.validate_on_submit():
+            response = save(form, instrument, checkin.client_id, base_revision)
+            if response is not None:
+                return response
+    return render_form(form, instrument, str(checkin.client_id), checkin, base_revision)
+
+
+@bp.route("/<client_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(client_id):
+    """Ask for confirmation, then delete a check-in."""
+    checkin = services.get_checkin(current_user, client_id)
+    if request.method == "POST":
+        services.delete_checkin(current_user, client_id)
+        flash("Check-in deleted.", "info")
+        return redirect(url_for("checkins.index"))
+    return render_template(
+        "checkins/delete.html",
+        checkin=checkin,
+        instrument=instruments.INSTRUMENTS[checkin.instrument],
+    )

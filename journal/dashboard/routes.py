@@ -1,0 +1,30 @@
+"""The home page: today's check-in, what is due, and recent entries."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from .. import instruments
+from ..checkins import services as checkins
+from ..records import user_today
+
+bp = Blueprint("dashboard", __name__)
+RECENT = 7
+
+
+@bp.route("/")
+def index():
+    """Show today for a signed-in user, or the welcome page."""
+    if not current_user.is_authenticated:
+        return render_template("dashboard/welcome.html")
+    today = user_today(current_user)
+    validated = [instruments.PHQ9] + ([instruments.GAD7] if current_user.gad7_enabled else [])
+    return render_template(
+        "dashboard/index.html",
+        today=today,
+        todays_checkin=checkins.occupant(current_user, "daily", today),
+        due=[
+            (instrument, checkins.next_due(current_user, instrument.id)) for instrument in validated
+        ],
+        recent=checkins.list_checkins(current_user, newest_first=True, limit=RECENT),
+        instruments=instruments.INSTRUMENTS,
+    )

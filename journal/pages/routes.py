@@ -1,0 +1,48 @@
+"""Pages anyone can open: crisis help, the offline page, and the health check."""
+
+from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from .. import crisis
+from ..extensions import db
+
+bp = Blueprint("pages", __name__)
+
+
+def visitor_region() -> str:
+    """Return the signed-in user's region, else the deployment's default."""
+    if current_user.is_authenticated:
+        return current_user.region
+    return current_app.config["JOURNAL_CRISIS_REGION"]
+
+
+@bp.route("/help")
+def help():
+    """Show crisis resources (reachable from every page, and offline)."""
+    return render_template("pages/help.html", crisis_info=crisis.resources_for(visitor_region()))
+
+
+@bp.route("/offline")
+def offline():
+    """Show the page the app falls back to with no network."""
+    return render_template("pages/offline.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """Answer 200 when the database answers, 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means "not healthy"; the reason goes to the log
+        current_app.logger.exception("health check failed")
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")
+
+
+@bp.app_context_processor
+def template_globals() -> dict:
+    """Give every template the instrument attribution line."""
+    from ..instruments import ATTRIBUTION
+
+    return {"attribution": ATTRIBUTION}
