@@ -18,7 +18,6 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; offline replay needs that
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_LOGIN = "10 per 15 minutes"
     JOURNAL_CRISIS_REGION = "US"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     API_TITLE = "Mood Journal API"

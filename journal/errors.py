@@ -77,7 +77,10 @@ def http_error_fields(error: HTTPException) -> dict[str, str]:
     # webargs nests by location ("json", "query"); the location is noise for a client.
     merged: dict = {}
     for location_messages in messages.values():
-        merged.update(location_messages)
+        if isinstance(location_messages, dict):
+            merged.update(location_messages)
+        else:  # a message about the whole body, e.g. "Invalid JSON body."
+            merged["body"] = location_messages
     return flatten_messages(merged)
 
 

@@ -1,12 +1,10 @@
 """Registration, sign-in and sign-out for API clients (the PWA)."""
 
-from flask import g
 from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from ..auth import services
-from ..auth.routes import login_rate_limit
+from ..auth import services, throttle
 from ..errors import DomainError
 from ..records import user_today
 from .schemas import LoginIn, RegisterIn, SessionOut
@@ -48,16 +46,16 @@ def register(body):
 
 
 @bp.route("/login", methods=["POST"])
-@login_rate_limit()
 @bp.arguments(LoginIn)
 @bp.response(200, SessionOut)
 @bp.alt_response(401, description="Bad credentials")
 @bp.alt_response(429, description="Too many failed attempts")
 def login(body):
     """Sign in with email and password."""
+    throttle.refuse_if_throttled()
     user = services.authenticate(body["email"], body["password"])
     if user is None:
-        g.login_failed = True
+        throttle.record_failure()
         raise BadCredentials("That email and password do not match an account.")
     login_user(user)
     return session_body(user)

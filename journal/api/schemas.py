@@ -108,8 +108,11 @@ class CheckInIn(Body):
 
     instrument = fields.String(required=True, metadata={"example": "daily"})
     local_date = fields.Date(required=True)
+    # Items are checked by the instrument's own rules (one place, 1-based messages).
     answers = fields.List(
-        StrictInteger(), required=True, metadata={"example": [1, 2, 1, 0, 0, 1, 0, 0, 0]}
+        fields.Raw(metadata={"type": "integer", "minimum": 0, "maximum": 3}),
+        required=True,
+        metadata={"example": [1, 2, 1, 0, 0, 1, 0, 0, 0]},
     )
     mood = StrictInteger(allow_none=True, load_default=None)
     note = fields.String(allow_none=True, load_default=None)

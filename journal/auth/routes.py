@@ -2,26 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..errors import Invalid
-from ..extensions import limiter
-from . import services
+from . import services, throttle
 from .forms import LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def login_rate_limit():
-    """Limit failed sign-ins per address; pages and API share one budget."""
-    from flask import current_app
-
-    return limiter.shared_limit(
-        lambda: current_app.config["RATELIMIT_LOGIN"],
-        scope="login",
-        deduct_when=lambda _response: g.get("login_failed", False),
-    )
 
 
 def safe_next(target: str | None) -> str:
@@ -37,7 +25,6 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@login_rate_limit()
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
@@ -45,11 +32,12 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        throttle.refuse_if_throttled()
         user = services.authenticate(form.email.data, form.password.data)
         if user:
             login_user(user)
             return redirect(safe_next(request.args.get("next")))
-        g.login_failed = True
+        throttle.record_failure()
         status = 401
         form.password.errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), status
