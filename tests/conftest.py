@@ -27,6 +27,9 @@ def test_config(**overrides) -> dict:
     }
 
 
+test_config.__test__ = False  # a helper, not a test, despite its name
+
+
 @pytest.fixture
 def app():
     """Create an app with an empty schema, and drop it afterwards."""
