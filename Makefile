@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 
-.PHONY: run test lint setup system-deps screenshots bench
+.PHONY: run test setup system-deps screenshots
 
 run: setup
 	$(BIN)/flask --app journal db upgrade
@@ -30,3 +30,7 @@ node_modules/.installed: package.json package-lock.json
 # Debian's Chromium for the browser tests and PDF charts; needs root, skipped when present.
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-system-deps.sh
+
+# Full-page screenshots of every page at 390 and 1280 px, to look at before resolving an issue.
+screenshots: setup system-deps
+	$(BIN)/python scripts/screenshots.py --out test-artifacts/screens

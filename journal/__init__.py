@@ -9,7 +9,7 @@ from .extensions import csrf, db, limiter, login_manager, migrate, rest_api
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: config, instance folder, extensions, blueprints, handlers."""
+    """Build the application: config, instance folder, extensions, blueprints, handlers, CLI."""
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_object(config.Defaults)
@@ -22,10 +22,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_extensions(app)
     register_blueprints(app)
-    from . import errors, security
+    from . import cli, errors, security, static_files
 
     errors.register_error_handlers(app)
     security.init_app(app)
+    static_files.init_app(app)
+    cli.init_app(app)
     return app
 
 
@@ -49,8 +51,25 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .checkins import bp as checkins_bp
     from .dashboard.routes import bp as dashboard_bp
+    from .export.routes import bp as export_bp
     from .pages.routes import bp as pages_bp
+    from .pwa import bp as pwa_bp
+    from .reflections.routes import bp as reflections_bp
+    from .share.routes import bp as share_bp
+    from .timeline.routes import bp as timeline_bp
+    from .treatments.routes import bp as treatments_bp
 
-    for blueprint in (auth_bp, checkins_bp, dashboard_bp, pages_bp):
+    for blueprint in (
+        auth_bp,
+        checkins_bp,
+        dashboard_bp,
+        pages_bp,
+        treatments_bp,
+        reflections_bp,
+        timeline_bp,
+        pwa_bp,
+        export_bp,
+        share_bp,
+    ):
         app.register_blueprint(blueprint)
     register_api(rest_api)

@@ -634,7 +634,12 @@ def items_figure(weekly: Record) -> go.Figure:
     layout = _layout(
         hovermode="closest",
         barmode="overlay",
-        xaxis={"type": "date", "showgrid": False},
+        # Tiles start on each Monday (offset 0), so autorange would pad a blank week each side.
+        xaxis={
+            "type": "date",
+            "showgrid": False,
+            "range": [weeks[0].isoformat(), (weeks[-1] + timedelta(days=7)).isoformat()],
+        },
         yaxis={
             "range": [0, count],
             "tickvals": [count - 0.5 - i for i in range(count)],

@@ -61,7 +61,8 @@ def flatten_messages(messages: dict, prefix: str = "") -> dict[str, str]:
     """Flatten webargs/marshmallow messages into {"field.sub": "message"}."""
     flat: dict[str, str] = {}
     for key, value in messages.items():
-        name = f"{prefix}{key}"
+        # marshmallow reports a wrong-typed nested object under "_schema": name the field itself.
+        name = prefix.rstrip(".") if key == "_schema" and prefix else f"{prefix}{key}"
         if isinstance(value, dict):
             flat.update(flatten_messages(value, f"{name}."))
         elif isinstance(value, list):

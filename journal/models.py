@@ -9,7 +9,9 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -74,6 +76,12 @@ class User(UserMixin, db.Model):
     checkins: Mapped[list["CheckIn"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
+    treatment_sessions: Mapped[list["TreatmentSession"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    reflections: Mapped[list["Reflection"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     def set_password(self, password: str) -> None:
         """Store a scrypt hash of the password (Werkzeug's default method)."""
@@ -108,3 +116,95 @@ class CheckIn(Timestamps, db.Model):
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     user: Mapped[User] = relationship(back_populates="checkins")
+
+
+class TreatmentSession(Timestamps, db.Model):
+    """One treatment session (infusion, injection, nasal spray, ...) a user logged or planned."""
+
+    __tablename__ = "treatment_sessions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_treatment_sessions_user_id_local_date", "user_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The date where the user was when they logged it; range queries and timelines use it.
+    local_date: Mapped[date] = mapped_column(Date)
+    route: Mapped[str] = mapped_column(String(16))
+    route_label: Mapped[str | None] = mapped_column(String(80))
+    dose: Mapped[float | None] = mapped_column(Float)
+    dose_unit: Mapped[str | None] = mapped_column(String(8))
+    clinic: Mapped[str | None] = mapped_column(String(200))
+    intention: Mapped[str | None] = mapped_column(Text)
+    side_effects: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    bp_before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    bp_after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    notes: Mapped[str | None] = mapped_column(Text)
+    planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    user: Mapped[User] = relationship(back_populates="treatment_sessions")
+    # No delete cascade: the database unlinks reflections (SET NULL) so writing is never lost.
+    reflections: Mapped[list["Reflection"]] = relationship(
+        back_populates="treatment", passive_deletes=True, order_by="Reflection.local_date"
+    )
+
+
+class Reflection(Timestamps, db.Model):
+    """Integration writing, optionally about one treatment session."""
+
+    __tablename__ = "reflections"
+    __table_args__ = (
+        UniqueConstraint("user_id", "client_id"),
+        Index("ix_reflections_user_id_local_date", "user_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    local_date: Mapped[date] = mapped_column(Date)
+    treatment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("treatment_sessions.id", ondelete="SET NULL"), index=True
+    )
+    prompts: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    text: Mapped[str | None] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    share: Mapped[bool] = mapped_column(Boolean, default=False)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    user: Mapped[User] = relationship(back_populates="reflections")
+    treatment: Mapped[TreatmentSession | None] = relationship(back_populates="reflections")
+
+
+class ShareLink(db.Model):
+    """A read-only, expiring, revocable view of a date range for a therapist."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Only the SHA-256 of the token is stored: a copy of the database opens no links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    include_reflections: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    open_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ShareOpen(db.Model):
+    """One opening of a share link: the time and nothing else about who opened it."""
+
+    __tablename__ = "share_opens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_id: Mapped[int] = mapped_column(
+        ForeignKey("share_links.id", ondelete="CASCADE"), index=True
+    )
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

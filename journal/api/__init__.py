@@ -14,7 +14,7 @@ def require_login():
 
 def register(api: Api) -> None:
     """Register every API blueprint."""
-    from . import auth, checkins, meta
+    from . import auth, charts, checkins, meta, reflections, shares, treatments
 
-    for module in (auth, meta, checkins):
+    for module in (auth, meta, checkins, treatments, reflections, charts, shares):
         api.register_blueprint(module.bp)

@@ -2,6 +2,8 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..treatments import rules as treatment_rules
+
 
 class StrictInteger(fields.Integer):
     """An integer that refuses JSON true/false and strings like "2"."""
@@ -180,3 +182,196 @@ class CheckInQuery(RangeQuery):
     instrument = fields.String(
         load_default=None, validate=validate.OneOf(["daily", "phq9", "gad7"])
     )
+
+
+class StrictNumber(fields.Float):
+    """A JSON number; refuses strings like "0.5" (and booleans, like Float)."""
+
+    def _validated(self, value):
+        """Refuse strings, which Float would parse."""
+        if isinstance(value, str):
+            raise ValidationError("Not a valid number.")
+        return super()._validated(value)
+
+
+def strict_boolean() -> fields.Boolean:
+    """Return a JSON true/false field defaulting to false ("yes" is not a boolean here)."""
+    return fields.Boolean(truthy={True}, falsy={False}, load_default=False)
+
+
+class SideEffects(Schema):
+    """Side effects during or after a session; leave out what was not noted."""
+
+    dissociation = StrictInteger(
+        allow_none=True,
+        metadata={"minimum": 0, "maximum": 10, "description": "How disconnected, 0-10"},
+    )
+    nausea = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
+    dizziness = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
+    headache = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
+    sedation = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
+    anxiety = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
+
+
+class BloodPressure(Schema):
+    """A blood pressure reading in mmHg; systolic above diastolic."""
+
+    systolic = StrictInteger(required=True, metadata={"minimum": 60, "maximum": 260})
+    diastolic = StrictInteger(required=True, metadata={"minimum": 30, "maximum": 160})
+
+
+class TreatmentIn(Body):
+    """A treatment session to create or update (a date after today must be planned)."""
+
+    started_at = fields.AwareDateTime(
+        required=True,
+        error_messages={"invalid_awareness": treatment_rules.STARTED_AT_FORMAT},
+        metadata={"example": "2026-01-31T09:30:00-06:00"},
+    )
+    route = fields.String(required=True, metadata={"enum": list(treatment_rules.ROUTES)})
+    route_label = fields.String(
+        allow_none=True, load_default=None, metadata={"description": "Required for route other"}
+    )
+    dose = StrictNumber(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "Above 0; at most 1000 mg or 10 mg/kg"},
+    )
+    dose_unit = fields.String(
+        allow_none=True, load_default=None, metadata={"enum": list(treatment_rules.DOSE_MAX)}
+    )
+    clinic = fields.String(allow_none=True, load_default=None)
+    intention = fields.String(allow_none=True, load_default=None)
+    side_effects = fields.Nested(SideEffects, allow_none=True, load_default=None)
+    bp_before = fields.Nested(BloodPressure, allow_none=True, load_default=None)
+    bp_after = fields.Nested(BloodPressure, allow_none=True, load_default=None)
+    notes = fields.String(allow_none=True, load_default=None)
+    planned = strict_boolean()
+    base_revision = StrictInteger(allow_none=True, load_default=None)
+
+
+class TreatmentOut(Record):
+    """A stored treatment session; started_at is given in the user's time zone."""
+
+    started_at = iso_string("date-time")
+    local_date = iso_string("date")
+    route = fields.String()
+    route_label = fields.String(allow_none=True)
+    dose = fields.Float(allow_none=True)
+    dose_unit = fields.String(allow_none=True)
+    clinic = fields.String(allow_none=True)
+    intention = fields.String(allow_none=True)
+    side_effects = fields.Nested(SideEffects, allow_none=True)
+    bp_before = fields.Nested(BloodPressure, allow_none=True)
+    bp_after = fields.Nested(BloodPressure, allow_none=True)
+    notes = fields.String(allow_none=True)
+    planned = fields.Boolean()
+
+
+class TreatmentList(Schema):
+    """Treatment sessions, oldest first."""
+
+    items = fields.List(fields.Nested(TreatmentOut))
+
+
+class Prompts(Schema):
+    """Answers to the guided integration prompts; leave out the ones not answered."""
+
+    came_up = fields.String(allow_none=True)
+    feelings = fields.String(allow_none=True)
+    body = fields.String(allow_none=True)
+    insight = fields.String(allow_none=True)
+    action = fields.String(allow_none=True)
+
+
+class ReflectionIn(Body):
+    """A reflection to create or update; private unless `share` is true."""
+
+    local_date = fields.Date(required=True)
+    treatment_id = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"format": "uuid", "description": "The session's client_id"},
+    )
+    prompts = fields.Nested(Prompts, allow_none=True, load_default=None)
+    text = fields.String(allow_none=True, load_default=None)
+    tags = fields.List(fields.String(), allow_none=True, load_default=None)
+    share = strict_boolean()
+    base_revision = StrictInteger(allow_none=True, load_default=None)
+
+
+class ReflectionOut(Record):
+    """A stored reflection."""
+
+    local_date = iso_string("date")
+    treatment_id = iso_string("uuid", allow_none=True)
+    prompts = fields.Nested(Prompts, allow_none=True)
+    text = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+    share = fields.Boolean()
+
+
+class ReflectionList(Schema):
+    """Reflections, oldest first."""
+
+    items = fields.List(fields.Nested(ReflectionOut))
+
+
+class ReflectionQuery(RangeQuery):
+    """Filter reflections by date range and session."""
+
+    session = fields.UUID(load_default=None, metadata={"description": "A session's client_id"})
+
+
+class ChartOut(Schema):
+    """A Plotly figure (data, layout) with a plain-language caption."""
+
+    name = fields.String()
+    title = fields.String()
+    caption = fields.String()
+    data = fields.List(fields.Dict())
+    layout = fields.Dict()
+
+
+class ShareIn(Body):
+    """A share link to make: the dates it shows, how long it works, and reflections on/off."""
+
+    from_ = fields.Date(
+        data_key="from", load_default=None, metadata={"description": "Default: 89 days before to"}
+    )
+    to = fields.Date(load_default=None, metadata={"description": "Default: today"})
+    expires_in_days = StrictInteger(
+        load_default=14, metadata={"minimum": 1, "maximum": 90, "description": "Default 14"}
+    )
+    include_reflections = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Include reflections marked for sharing"},
+    )
+
+
+class ShareOut(Schema):
+    """A share link as its owner sees it (never its token)."""
+
+    id = fields.Integer()
+    # The dict says "from" (a Python keyword): read and write it under that name.
+    from_ = iso_string("date", attribute="from", data_key="from")
+    to = iso_string("date")
+    include_reflections = fields.Boolean()
+    created_at = iso_string("date-time")
+    expires_at = iso_string("date-time")
+    revoked_at = iso_string("date-time", allow_none=True)
+    last_opened_at = iso_string("date-time", allow_none=True)
+    open_count = fields.Integer()
+    status = fields.String(metadata={"enum": ["active", "expired", "revoked"]})
+
+
+class ShareCreated(ShareOut):
+    """A new share link with its URL: the only time the token is ever shown."""
+
+    url = fields.String(metadata={"format": "uri"})
+
+
+class ShareList(Schema):
+    """The user's share links, newest first."""
+
+    items = fields.List(fields.Nested(ShareOut))

@@ -98,7 +98,7 @@ def new():
     return render_form(form, instrument, client_id)
 
 
-@bp.route("/<client_id>")
+@bp.route("/<uuid:client_id>")
 @login_required
 def show(client_id):
     """Show one check-in: crisis resources first when item 9 is above 0, then the score."""
@@ -111,7 +111,7 @@ def show(client_id):
     )
 
 
-@bp.route("/<client_id>/edit", methods=["GET", "POST"])
+@bp.route("/<uuid:client_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(client_id):
     """Change a check-in (the form carries the revision it was based on)."""
@@ -135,7 +135,7 @@ def edit(client_id):
     return render_form(form, instrument, str(checkin.client_id), checkin, base_revision)
 
 
-@bp.route("/<client_id>/delete", methods=["GET", "POST"])
+@bp.route("/<uuid:client_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(client_id):
     """Ask for confirmation, then delete a check-in."""

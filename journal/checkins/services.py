@@ -2,13 +2,13 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import crisis, instruments
 from ..errors import Conflict, Invalid
 from ..extensions import db
-from ..models import CheckIn, User
+from ..models import CheckIn, TreatmentSession, User
 from ..records import (
     bump_revision,
     check_revision,
@@ -180,7 +180,26 @@ def last_taken(user: User, instrument: str) -> date | None:
     return db.session.scalars(query).first()
 
 
+def last_session_date(user: User, today: date) -> date | None:
+    """Return the local date of the user's last session that happened (not planned, not ahead)."""
+    query = select(func.max(TreatmentSession.local_date)).where(
+        TreatmentSession.user_id == user.id,
+        TreatmentSession.planned.is_(False),
+        TreatmentSession.local_date <= today,
+    )
+    return db.session.scalar(query)
+
+
+def validated_due(last_taken: date | None, last_session: date | None, today: date) -> date:
+    """Return the due date: 14 days after the later of the last one taken and the last session."""
+    if last_taken is None:
+        # Never taken: due now, so there is a baseline before (or soon after) treatment starts.
+        return today
+    # The clock restarts at each session, as ketamine clinics' measurement programmes do.
+    return max(day for day in (last_taken, last_session) if day is not None) + VALIDATED_INTERVAL
+
+
 def next_due(user: User, instrument: str) -> date:
     """Return when a validated questionnaire is next due (today if never taken)."""
-    last = last_taken(user, instrument)
-    return user_today(user) if last is None else last + VALIDATED_INTERVAL
+    today = user_today(user)
+    return validated_due(last_taken(user, instrument), last_session_date(user, today), today)

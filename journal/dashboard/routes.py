@@ -1,11 +1,13 @@
 """The home page: today's check-in, what is due, and recent entries."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from .. import instruments
 from ..checkins import services as checkins
 from ..records import user_today
+from ..reflections import services as reflections
+from . import ranges, services
 
 bp = Blueprint("dashboard", __name__)
 RECENT = 7
@@ -17,6 +19,8 @@ def index():
     if not current_user.is_authenticated:
         return render_template("dashboard/welcome.html")
     today = user_today(current_user)
+    args = request.args
+    chart_range = ranges.resolve(args.get("range"), args.get("from"), args.get("to"), today)
     validated = [instruments.PHQ9] + ([instruments.GAD7] if current_user.gad7_enabled else [])
     return render_template(
         "dashboard/index.html",
@@ -26,5 +30,9 @@ def index():
             (instrument, checkins.next_due(current_user, instrument.id)) for instrument in validated
         ],
         recent=checkins.list_checkins(current_user, newest_first=True, limit=RECENT),
+        open_prompts=reflections.open_prompts(current_user, today),
         instruments=instruments.INSTRUMENTS,
+        chart_range=chart_range,
+        ranges=ranges.RANGES,
+        charts=services.CHART_TITLES,
     )

@@ -263,8 +263,8 @@ def test_another_users_checkin_cannot_be_deleted(logged_in, other_api):
     assert other_api.get(f"/api/v1/checkins/{client_id}").status_code == 200
 
 
-def test_malformed_id_page_is_4xx(logged_in):
-    """A malformed id in a page URL is a friendly 4xx page."""
+def test_malformed_id_page_is_404(logged_in):
+    """A malformed id in a page URL is a friendly 404 page."""
     response = logged_in.get("/checkins/not-a-uuid")
-    assert response.status_code == 422
-    assert "<h1>" in response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.get_data(as_text=True)

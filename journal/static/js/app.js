@@ -1,5 +1,10 @@
 // App glue: small enhancements; every form works without this file.
 
+import * as sw from './sw-client.js';
+import { enhanceForm } from './offline-form.js';
+import * as pending from './pending.js';
+import * as status from './sync-status.js';
+
 /** Fill the time zone field from the device, if the person has not typed one. */
 function detectTimezone() {
   const field = document.querySelector('[data-detect-timezone]');
@@ -21,5 +26,32 @@ function watchSafetyItem() {
   });
 }
 
+/** Read the page's JSON island: who is signed in, their time zone, which page this is. */
+function pageConfig() {
+  const island = document.getElementById('pwa-page');
+  try {
+    return island ? JSON.parse(island.textContent) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Start the offline app: the form, the status, the worker and the triggers that flush. */
+function startOffline(page) {
+  if (!sw.supported()) return;
+  // Listen for "Save" before anything async, so an early press never escapes as a plain POST.
+  enhanceForm(page);
+  status.start(page);
+  pending.start(page, () => status.flush(page));
+  sw.register().then(async () => {
+    if (!page.user) return;
+    await navigator.serviceWorker.ready;
+    // Page load is a trigger: send what waits, then keep this person's pages for offline use.
+    await status.flush(page);
+    sw.call({ type: 'WARM', user: page.user }, 120000).catch(() => null);
+  }, () => {}); // no worker (private mode, an old browser): the plain forms still work
+}
+
 detectTimezone();
 watchSafetyItem();
+startOffline(pageConfig());

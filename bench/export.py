@@ -1,0 +1,100 @@
+"""Server time of the exports: the one-year PDF, a warm chart PNG, and five years of data files.
+
+Run: .venv/bin/python bench/export.py [--runs 5] [--database-url URL]
+Requests go through the Flask test client (the whole WSGI stack, no network). The first image
+of a process starts Chromium; that start is reported on its own ("cold"), then each figure is
+the median of --runs warm requests. Targets (issue 6): a PDF in a few seconds, a warm PNG well
+under a second, each five-year data export in seconds.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from journal import create_app  # noqa: E402
+from journal.auth.services import register_user  # noqa: E402
+from journal.cli import load_demo  # noqa: E402
+from journal.demo import generate  # noqa: E402
+from journal.extensions import db  # noqa: E402
+from journal.records import user_today  # noqa: E402
+
+PASSWORD = "benchmark password"
+
+
+def once(client, path: str) -> tuple[float, int]:
+    """Return the milliseconds and the size in bytes of one request (body read in full)."""
+    start = time.perf_counter()
+    response = client.get(path)
+    body = response.get_data()
+    elapsed = (time.perf_counter() - start) * 1000
+    assert response.status_code == 200, (path, response.status_code, body[:300])
+    return elapsed, len(body)
+
+
+def report(client, label: str, path: str, runs: int) -> None:
+    """Print the median and worst of `runs` warm requests."""
+    samples, size = [], 0
+    for _ in range(runs):
+        elapsed, size = once(client, path)
+        samples.append(elapsed)
+    median = statistics.median(samples)
+    print(f"{label:38} {median:9.0f} {max(samples):9.0f} {size / 1000:9.1f}")
+
+
+def main() -> None:
+    """Build one-year and five-year accounts, then time each export."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{folder}/bench.sqlite"
+        app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            for email, years in (("one@example.com", 1), ("five@example.com", 5)):
+                user = register_user(email, PASSWORD, "America/Chicago")
+                load_demo(user, generate(years, user_today(user), user.timezone, seed=1))
+            today = user_today(user)
+        year = f"from={today - timedelta(days=364)}&to={today}"
+        print(f"database: {url.split(':')[0]}; {args.runs} warm runs each")
+        print(f"{'export':38} {'median ms':>9} {'max ms':>9} {'kB':>9}")
+        for email, paths in (
+            (
+                "one@example.com",
+                [
+                    ("chart PNG 1200x600, cold (starts Chromium)", "/export/charts/timeline.png"),
+                    ("chart PNG 1200x600, warm", "/export/charts/timeline.png"),
+                    ("chart SVG 1200x600, warm", "/export/charts/timeline.svg"),
+                    ("PDF report, one year", f"/export/report.pdf?{year}&reflections=1"),
+                ],
+            ),
+            (
+                "five@example.com",
+                [
+                    ("PDF report, five years", "/export/report.pdf?from=2000-01-01"),
+                    ("data.csv (zip), five years", "/export/data.csv"),
+                    ("data.json, five years", "/export/data.json"),
+                    ("fhir.json, five years", "/export/fhir.json"),
+                ],
+            ),
+        ):
+            client = app.test_client()
+            token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+            login = {"email": email, "password": PASSWORD}
+            client.post("/api/v1/auth/login", json=login, headers={"X-CSRFToken": token})
+            for label, path in paths:
+                report(client, label, path, 1 if "cold" in label else args.runs)
+        with app.app_context():
+            db.drop_all()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Charts as Plotly figure JSON, for the dashboard, the PWA's offline cache and integrations."""
+
+import json
+
+from flask import Response, abort
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..dashboard import services
+from . import require_login
+from .schemas import ChartOut, RangeQuery
+
+bp = Blueprint("api_charts", __name__, url_prefix="/api/v1/charts", description="Charts")
+bp.before_request(require_login)
+
+
+@bp.route("/<name>")
+@bp.arguments(RangeQuery, location="query")
+@bp.response(200, ChartOut)
+@bp.alt_response(404, description="No chart by that name")
+def chart(query, name):
+    """Return one chart (timeline, around-sessions, session-change, items) with its caption."""
+    if name not in services.CHART_NAMES:
+        abort(404)
+    figure, caption = services.build_chart(current_user, name, query["from_"], query["to"])
+    # Plotly's own encoder writes the figure; splice the caption into that object rather than
+    # decoding and re-encoding ~100 kB of JSON on every request.
+    extra = json.dumps({"name": name, "title": services.CHART_TITLES[name], "caption": caption})
+    body = figure.to_json()[:-1] + ", " + extra[1:]
+    return Response(body, mimetype="application/json")

@@ -1,0 +1,38 @@
+"""Share links over JSON: make one (the only response with its URL), list, revoke."""
+
+from flask import url_for
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..share import services
+from . import require_login
+from .schemas import ShareCreated, ShareIn, ShareList
+
+bp = Blueprint("api_shares", __name__, url_prefix="/api/v1/shares", description="Share links")
+bp.before_request(require_login)
+
+
+@bp.route("", methods=["POST"])
+@bp.arguments(ShareIn)
+@bp.response(201, ShareCreated)
+def create_share(body):
+    """Make a share link; the response is the only place its URL (and token) appears."""
+    data = {**body, "from": body.pop("from_")}
+    link, token = services.create_share(current_user, data)
+    url = url_for("share.view", token=token, _external=True)
+    return {**services.share_to_dict(link), "url": url}
+
+
+@bp.route("", methods=["GET"])
+@bp.response(200, ShareList)
+def list_shares():
+    """List the user's share links, newest first, with their status and openings."""
+    return {"items": [services.share_to_dict(link) for link in services.list_shares(current_user)]}
+
+
+@bp.route("/<int:share_id>", methods=["DELETE"])
+@bp.response(204)
+@bp.alt_response(404, description="No such share link")
+def revoke_share(share_id):
+    """Revoke a share link at once (it stays listed as revoked)."""
+    services.revoke_share(current_user, share_id)

@@ -1,0 +1,104 @@
+"""Flask commands: `flask --app journal demo-data ...`, `import-json`."""
+
+import json
+import uuid
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from . import demo, instruments
+from .auth.services import find_user, register_user
+from .errors import Invalid
+from .export import json_export
+from .extensions import db
+from .models import CheckIn, Reflection, TreatmentSession, User
+from .records import user_today
+
+
+def load_demo(user: User, data: dict) -> None:
+    """Store a generated history for a user in one transaction, scored like real entries."""
+    for item in data["checkins"]:
+        result = instruments.score(instruments.INSTRUMENTS[item["instrument"]], item["answers"])
+        db.session.add(
+            CheckIn(
+                user=user,
+                client_id=uuid.uuid4(),
+                total=result.total,
+                band=result.band,
+                safety=result.safety,
+                mood=item.get("mood"),
+                note=item.get("note"),
+                instrument=item["instrument"],
+                local_date=item["local_date"],
+                answers=item["answers"],
+            )
+        )
+    sessions = [
+        TreatmentSession(user=user, client_id=uuid.uuid4(), **t) for t in data["treatments"]
+    ]
+    db.session.add_all(sessions)
+    for item in data["reflections"]:
+        fields = {k: v for k, v in item.items() if k != "session_index"}
+        db.session.add(
+            Reflection(
+                user=user,
+                client_id=uuid.uuid4(),
+                treatment=sessions[item["session_index"]],
+                **fields,
+            )
+        )
+    db.session.commit()
+
+
+@click.command("demo-data")
+@with_appcontext
+@click.option("--email", required=True, help="Account to create for the demo history.")
+@click.option("--password", required=True, help="Its password (8 characters or more).")
+@click.option("--years", default=1.0, show_default=True, type=click.FloatRange(0.1, 20))
+@click.option("--timezone", default="America/Chicago", show_default=True)
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same history.")
+def demo_data(email: str, password: str, years: float, timezone: str, seed: int) -> None:
+    """Create an account with a realistic synthetic history (for demos and benchmarks)."""
+    if find_user(email) is not None:
+        raise click.UsageError(f"{email} already has an account; choose another email.")
+    try:
+        user = register_user(email, password, timezone)
+    except Invalid as exc:
+        raise click.UsageError("; ".join(f"{k}: {v}" for k, v in exc.fields.items())) from None
+    data = demo.generate(years, user_today(user), timezone, seed)
+    load_demo(user, data)
+    click.echo(
+        f"Created {email}: {len(data['checkins'])} check-ins, {len(data['treatments'])} sessions, "
+        f"{len(data['reflections'])} reflections over {years:g} years."
+    )
+
+
+@click.command("import-json")
+@with_appcontext
+@click.argument("file", type=click.File("rb"))
+@click.option("--email", required=True, help="The account to restore into; it must be empty.")
+def import_json(file, email: str) -> None:
+    """Restore a data.json export into an existing, empty account."""
+    user = find_user(email)
+    if user is None:
+        raise click.UsageError(f"No account for {email}; register it first, then import.")
+    try:
+        document = json.load(file)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise click.ClickException(f"{file.name} is not JSON: {exc}") from None
+    try:
+        counts = json_export.import_document(user, document)
+    except Invalid as exc:
+        details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        raise click.ClickException(f"{exc.message} {details}".strip()) from None
+    click.echo(
+        f"Restored into {email}: {counts['checkins']} check-ins, {counts['treatments']} "
+        f"sessions, {counts['reflections']} reflections."
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    app.cli.add_command(demo_data)
+    app.cli.add_command(import_json)

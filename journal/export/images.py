@@ -1,0 +1,184 @@
+"""Static chart images (PNG, SVG) from Plotly figures, drawn by one warm Kaleido per process.
+
+Kaleido 1.x draws figures in a headless Chrome or Chromium that it drives through choreographer.
+Starting that browser takes seconds, so the first image a process draws starts one and every
+later image reuses it. Started lazily (never at app start-up, so a forked gunicorn worker never
+inherits a browser it cannot talk to), stopped at exit.
+
+Kaleido's own `start_sync_server()` is not used: if the browser fails to start, its server
+thread dies and every later call waits forever on a queue nobody reads, and two threads calling
+it at once can receive each other's images. This owns the event loop instead and waits on each
+image with a timeout.
+"""
+
+import asyncio
+import atexit
+import os
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from ..errors import DomainError
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+# The browser draws with the same plotly.js the pages use: images match the screen, and Kaleido
+# reloads its page after every image, which is quicker with this 1.2 MB bundle than plotly.py's
+# 4.6 MB one (the charts use only scatter and bar, which it has).
+PLOTLY_JS = Path(__file__).resolve().parents[1] / "static" / "js" / "vendor" / "plotly-basic.min.js"
+START_TIMEOUT = 60
+RENDER_TIMEOUT = 60
+# Liberation and DejaVu ship with Debian's Chromium and WeasyPrint's fonts: the SVG's text is
+# measured by Chromium and drawn again by WeasyPrint, so both must find the same font.
+FONT_FAMILY = "'Liberation Sans', 'DejaVu Sans', Arial, Helvetica, sans-serif"
+NO_BROWSER = (
+    "This server cannot draw chart images because Chromium (or Chrome) is not installed. "
+    "Open the report page and use your browser's Print command instead, or ask the "
+    "administrator to install Chromium."
+)
+BROWSER_FAILED = (
+    "The chart drawing service did not answer. Try again in a minute, or open the report "
+    "page and use your browser's Print command instead."
+)
+
+
+class ChartsUnavailable(DomainError):
+    """The server has no working browser to draw charts with (503, with what to do instead)."""
+
+    status = 503
+    code = "charts_unavailable"
+
+
+def find_browser(configured: str | None) -> str:
+    """Return the browser to draw with: the configured path, or what choreographer finds."""
+    if configured:
+        if Path(configured).is_file() and os.access(configured, os.X_OK):
+            return configured
+        raise ChartsUnavailable(NO_BROWSER)
+    from choreographer.browsers.chromium import Chromium
+
+    # BROWSER_PATH, then chrome/chromium on PATH, then the usual /usr/bin locations.
+    found = Chromium.find_browser(skip_local=False)
+    if not found or not Path(found).is_file():
+        raise ChartsUnavailable(NO_BROWSER)
+    return found
+
+
+class ChartRenderer:
+    """One Kaleido (one headless browser) on its own event-loop thread, started on first use."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido = None
+        self._pid: int | None = None
+        self.starts = 0
+        self.path: str | None = None
+
+    @property
+    def running(self) -> bool:
+        """Tell whether this process has a warm browser."""
+        return self._kaleido is not None and self._pid == os.getpid()
+
+    def _start(self, path: str) -> None:
+        """Start the event loop thread and the browser (under the lock)."""
+        import kaleido
+
+        loop = asyncio.new_event_loop()
+
+        def run_loop() -> None:
+            """Serve the loop until stopped, then close it."""
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_forever()
+            finally:
+                loop.close()
+
+        thread = threading.Thread(target=run_loop, name="kaleido", daemon=True)
+        thread.start()
+
+        async def open_browser():
+            # MathJax would be fetched from a CDN; no chart here uses LaTeX.
+            renderer = kaleido.Kaleido(
+                n=1, timeout=RENDER_TIMEOUT, mathjax=False, plotlyjs=str(PLOTLY_JS), path=path
+            )
+            await renderer.open()
+            return renderer
+
+        try:
+            self._kaleido = asyncio.run_coroutine_threadsafe(open_browser(), loop).result(
+                START_TIMEOUT
+            )
+        except Exception as exc:
+            loop.call_soon_threadsafe(loop.stop)
+            raise ChartsUnavailable(BROWSER_FAILED) from exc
+        self._loop, self._thread, self._pid, self.path = loop, thread, os.getpid(), path
+        self.starts += 1
+
+    def stop(self) -> None:
+        """Close the browser and its loop; the next image starts a new one."""
+        with self._lock:
+            self._stop()
+
+    def _stop(self) -> None:
+        """Close the browser (under the lock); a forked child only forgets its parent's."""
+        kaleido_, loop, thread, owner = self._kaleido, self._loop, self._thread, self._pid
+        self._kaleido = self._loop = self._thread = self._pid = None
+        if kaleido_ is None or loop is None or owner != os.getpid():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(kaleido_.close(), loop).result(10)
+        except Exception:  # noqa: S110 - closing a broken browser may fail; the loop still stops
+            pass
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+    def render(self, figure: go.Figure, fmt: str, width: int, height: int, path: str) -> bytes:
+        """Return the figure as PNG or SVG bytes of exactly width x height pixels."""
+        with self._lock:
+            if not self.running:
+                self._kaleido = None
+                self._start(path)
+            renderer, loop = self._kaleido, self._loop
+        opts = {"format": fmt, "width": width, "height": height, "scale": 1}
+        future = asyncio.run_coroutine_threadsafe(renderer.calc_fig(figure, opts=opts), loop)
+        try:
+            return future.result(RENDER_TIMEOUT + 5)
+        except (FutureTimeout, OSError, RuntimeError) as exc:
+            # A crashed or hung browser: drop it so the next request starts a fresh one.
+            future.cancel()
+            self.stop()
+            raise ChartsUnavailable(BROWSER_FAILED) from exc
+
+
+RENDERER = ChartRenderer()
+atexit.register(RENDERER.stop)
+
+
+# A static image has no hover to tell a year of overlapping markers apart: draw dense daily
+# series as thin lines with small dots so the 7-day average and the PHQ-9s stand out.
+PRINT_TRACES = {
+    "Daily score (PHQ-9-style)": {"marker": {"size": 3}, "line": {"width": 1}},
+    "Mood (0-10, right axis)": {"mode": "lines", "line": {"width": 1}, "opacity": 0.55},
+    "Session": {"line": {"width": 0.75}, "opacity": 0.5},
+}
+
+
+def for_print(figure: go.Figure) -> go.Figure:
+    """Return the figure styled for a static image: print fonts, white, quieter daily series."""
+    figure.update_layout(
+        font={"family": FONT_FAMILY, "size": 12},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    for name, style in PRINT_TRACES.items():
+        figure.update_traces(style, selector={"name": name})
+    return figure
+
+
+def render(figure: go.Figure, fmt: str, width: int, height: int, browser: str | None) -> bytes:
+    """Draw one figure as an image with the process's warm browser."""
+    path = find_browser(browser)
+    return RENDERER.render(for_print(figure), fmt, width, height, path)

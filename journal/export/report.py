@@ -1,0 +1,388 @@
+"""The therapist report: one summary of a date range, drawn as a PDF, a printable page and a share.
+
+The numbers come from `analysis` over the inputs `dashboard.services.load_inputs` reads, and the
+charts from the dashboard's own builders, so the report, the dashboard and the share page never
+disagree. The baseline is computed from the whole history (it is the mean before the first
+session, which may be earlier than the range); every dated entry shown (points, sessions, flags,
+reflections) is inside the range.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import plotly.graph_objects as go
+from sqlalchemy import func, select
+
+from .. import analysis, instruments
+from ..dashboard import services as charts
+from ..errors import Invalid
+from ..extensions import db
+from ..models import CheckIn, Reflection, TreatmentSession, User, utcnow
+from ..records import parse_date, user_today
+from ..reflections import rules as reflection_rules
+from ..treatments import rules as treatment_rules
+from ..treatments import services as treatments
+
+REPORT_CHARTS = ("timeline", "around-sessions")
+DEFAULT_DAYS = 90
+NAME_MAX = 80
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of each list the report shows (None: all of it)."""
+
+    sessions: int | None = None
+    reflections: int | None = None
+    reflection_chars: int | None = None
+    item9_dates: int | None = None
+
+
+# Two A4 pages hold about this much; the rest is in the data export and the share page.
+PDF_LIMITS = Limits(sessions=12, reflections=2, reflection_chars=450, item9_dates=6)
+FULL = Limits()
+LEVEL_LABELS = {"sedation": "sleepiness"}
+
+
+@dataclass(frozen=True)
+class Score:
+    """A validated questionnaire's latest result."""
+
+    title: str
+    day: date
+    total: int
+    max_total: int
+    band: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """The latest score against the baseline, with the thresholds it meets."""
+
+    what: str
+    latest: float
+    latest_day: date
+    change: float
+    percent: float | None
+    response: bool
+    remission: bool
+    meets_mid: bool
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One line of the session table."""
+
+    day: date
+    route: str
+    dose: str
+    side_effects: str
+    planned: bool
+
+
+@dataclass(frozen=True)
+class Item9Flag:
+    """A check-in whose item 9 was answered above "Not at all"."""
+
+    day: date
+    instrument: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class SharedReflection:
+    """A reflection the user marked for sharing, cut to fit the page."""
+
+    day: date
+    session: str | None
+    parts: list[tuple[str, str]]
+    cut: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report shows, as plain values for the templates."""
+
+    name: str | None
+    start: date
+    end: date
+    generated_at: datetime
+    baseline: dict | None
+    first_session: date | None
+    scores: list[Score]
+    change: Change | None
+    daily_count: int
+    sessions: list[SessionRow]
+    sessions_total: int
+    item9: list[Item9Flag]
+    include_reflections: bool
+    reflections: list[SharedReflection]
+    reflections_total: int
+    limits: Limits
+
+    @property
+    def item9_shown(self) -> list[Item9Flag]:
+        """Return the item-9 flags to list, newest first (the count is always given in full)."""
+        return self.item9[::-1][: self.limits.item9_dates]
+
+    @property
+    def days(self) -> int:
+        """Return the number of days in the range."""
+        return (self.end - self.start).days + 1
+
+
+def parse_range(args, today: date) -> tuple[date, date]:
+    """Read ?from=&to= (default: the last 90 days); raise Invalid naming the faulty field."""
+    end = parse_date(args["to"], "to") if args.get("to") else today
+    start = (
+        parse_date(args["from"], "from")
+        if args.get("from")
+        else end - timedelta(days=DEFAULT_DAYS - 1)
+    )
+    if start > end:
+        raise Invalid("The start date is after the end date.", {"from": "Choose an earlier date."})
+    return start, end
+
+
+def clean_name(value: str | None) -> str | None:
+    """Return the optional name or initials to print, trimmed; raise Invalid when too long."""
+    name = " ".join((value or "").split())
+    if len(name) > NAME_MAX:
+        raise Invalid("The name is too long.", {"name": f"At most {NAME_MAX} characters."})
+    return name or None
+
+
+def ranged(inputs: charts.ChartInputs) -> charts.ChartInputs:
+    """Keep only check-ins inside the range (sessions stay whole: windows are cut at them)."""
+    return dataclasses.replace(
+        inputs, daily=inputs.in_range(inputs.daily), validated=inputs.in_range(inputs.validated)
+    )
+
+
+def chart(inputs: charts.ChartInputs, name: str) -> tuple[go.Figure, str]:
+    """Build one chart of the range; only the timeline's baseline looks before the range.
+
+    The session charts get the range's check-ins only, so no score dated before the range
+    reaches a therapist through a session window that starts before it.
+    """
+    if name == "timeline":
+        return charts.BUILDERS[name](inputs)
+    return charts.BUILDERS[name](ranged(inputs))
+
+
+def latest_scores(validated: list[dict]) -> list[Score]:
+    """Return the latest PHQ-9 and GAD-7 in the range, each with its band."""
+    scores = []
+    for instrument in (instruments.PHQ9, instruments.GAD7):
+        taken = [v for v in validated if v["instrument"] == instrument.id]
+        if taken:
+            last = max(taken, key=lambda v: v["date"])
+            scores.append(
+                Score(
+                    instrument.short_title,
+                    last["date"],
+                    last["total"],
+                    instrument.max_total,
+                    instrument.band_for(last["total"]),
+                )
+            )
+    return scores
+
+
+def change_since_baseline(inputs: charts.ChartInputs, info: dict | None) -> Change | None:
+    """Compare the latest score of the baseline's kind (in range, after it) with the baseline."""
+    if info is None:
+        return None
+    if info["source"] == "phq9":
+        later = [
+            v
+            for v in inputs.in_range(inputs.validated)
+            if v["instrument"] == "phq9" and v["date"] > info["end"]
+        ]
+        if not later:
+            return None
+        last = max(later, key=lambda v: v["date"])
+        what, latest, day = "PHQ-9", float(last["total"]), last["date"]
+    else:
+        daily = inputs.in_range(inputs.daily)
+        if not daily:
+            return None
+        day, average = analysis.rolling_mean([(c["date"], c["total"]) for c in daily])[-1]
+        if average is None or day <= info["end"]:
+            return None
+        what, latest = "7-day average daily PHQ-9-style score", average
+    state = analysis.status(info["value"], latest)
+    return Change(what, latest, day, **state)
+
+
+def side_effects_text(effects: dict | None) -> str:
+    """Name the side effects that were noted, most telling first ("dissociation 6/10, ...")."""
+    if not effects:
+        return ""
+    parts = []
+    if effects.get("dissociation"):
+        parts.append(f"dissociation {effects['dissociation']}/10")
+    for name in treatment_rules.LEVEL_EFFECTS:
+        level = effects.get(name)
+        if level and level != "none":
+            parts.append(f"{LEVEL_LABELS.get(name, name)} {level}")
+    return ", ".join(parts)
+
+
+def route_text(route: str, label: str | None) -> str:
+    """Name a session's route for the table ("IV infusion", "Other: TMS")."""
+    name = treatment_rules.ROUTES.get(route, route)
+    return f"{name}: {label}" if label else name
+
+
+def session_rows(
+    user: User, start: date, end: date, limit: int | None
+) -> tuple[list[SessionRow], int]:
+    """Return the most recent sessions in the range (oldest first) and how many there are."""
+    rows = treatments.list_treatments(user, start, end, newest_first=True, limit=limit)
+    count = select(func.count()).where(
+        TreatmentSession.user_id == user.id,
+        TreatmentSession.local_date.between(start, end),
+    )
+    return [
+        SessionRow(
+            t.local_date,
+            route_text(t.route, t.route_label),
+            f"{t.dose:g} {t.dose_unit}" if t.dose is not None else "",
+            side_effects_text(t.side_effects),
+            t.planned,
+        )
+        for t in reversed(rows)
+    ], db.session.scalar(count)
+
+
+def item9_flags(user: User, start: date, end: date) -> list[Item9Flag]:
+    """Return every check-in in the range whose item 9 was above "Not at all", oldest first."""
+    query = (
+        select(CheckIn.local_date, CheckIn.instrument, CheckIn.answers)
+        .where(
+            CheckIn.user_id == user.id,
+            CheckIn.safety.is_(True),
+            CheckIn.local_date.between(start, end),
+        )
+        .order_by(CheckIn.local_date, CheckIn.instrument)
+    )
+    flags = []
+    for day, instrument_id, answers in db.session.execute(query):
+        instrument = instruments.INSTRUMENTS[instrument_id]
+        value = answers[instrument.safety_item]
+        label = next(o.label for o in instrument.options if o.value == value)
+        name = "daily check-in" if instrument.id == "daily" else instrument.short_title
+        flags.append(Item9Flag(day, name, f"{label} ({value})"))
+    return flags
+
+
+def shared_reflections(
+    user: User, start: date, end: date, limits: Limits
+) -> tuple[list[SharedReflection], int]:
+    """Return the newest reflections marked for sharing in the range, cut to fit, and the count."""
+    query = select(Reflection).where(
+        Reflection.user_id == user.id,
+        Reflection.share.is_(True),
+        Reflection.local_date.between(start, end),
+    )
+    rows = list(
+        db.session.scalars(query.order_by(Reflection.local_date.desc(), Reflection.id.desc()))
+    )
+    shown = []
+    for reflection in rows[: limits.reflections]:
+        parts = [
+            (label, reflection.prompts[key])
+            for key, label in reflection_rules.PROMPTS.items()
+            if reflection.prompts and reflection.prompts.get(key)
+        ]
+        if reflection.text:
+            parts.append(("Notes" if parts else "", reflection.text))
+        parts, cut = cut_parts(parts, limits.reflection_chars)
+        session = reflection.treatment
+        shown.append(
+            SharedReflection(
+                reflection.local_date,
+                f"{route_text(session.route, session.route_label)}, {session.local_date:%d %b %Y}"
+                if session is not None
+                else None,
+                parts,
+                cut,
+            )
+        )
+    return shown, len(rows)
+
+
+def cut_parts(
+    parts: list[tuple[str, str]], limit: int | None
+) -> tuple[list[tuple[str, str]], bool]:
+    """Keep at most `limit` characters of text over the parts, ending a cut one with "…"."""
+    if limit is None:
+        return parts, False
+    kept, left = [], limit
+    for label, text in parts:
+        if left <= 0:
+            return kept, True
+        if len(text) > left:
+            kept.append((label, text[:left].rstrip() + "…"))
+            return kept, True
+        kept.append((label, text))
+        left -= len(text)
+    return kept, False
+
+
+def first_entry(user: User) -> date | None:
+    """Return the date of the user's first check-in or session (a range shown starts there)."""
+    firsts = (
+        select(func.min(CheckIn.local_date)).where(CheckIn.user_id == user.id),
+        select(func.min(TreatmentSession.local_date)).where(TreatmentSession.user_id == user.id),
+    )
+    days = [day for day in map(db.session.scalar, firsts) if day is not None]
+    return min(days) if days else None
+
+
+def build_report(
+    user: User,
+    start: date,
+    end: date,
+    include_reflections: bool,
+    name: str | None = None,
+    now: datetime | None = None,
+    limits: Limits = PDF_LIMITS,
+) -> tuple[Report, charts.ChartInputs]:
+    """Gather the report's numbers and tables; return it with the inputs its charts need."""
+    start = max(start, first_entry(user) or start)
+    inputs = charts.load_inputs(user, start, end)
+    info = analysis.baseline(inputs.daily, inputs.validated, inputs.sessions)
+    done = analysis.done_sessions(inputs.sessions)
+    sessions, sessions_total = session_rows(user, start, end, limits.sessions)
+    reflections, reflections_total = (
+        shared_reflections(user, start, end, limits) if include_reflections else ([], 0)
+    )
+    report = Report(
+        name=name,
+        start=start,
+        end=end,
+        generated_at=(now or utcnow()).astimezone(ZoneInfo(user.timezone)),
+        baseline=info,
+        first_session=done[0]["date"] if done else None,
+        scores=latest_scores(inputs.in_range(inputs.validated)),
+        change=change_since_baseline(inputs, info),
+        daily_count=len(inputs.in_range(inputs.daily)),
+        sessions=sessions,
+        sessions_total=sessions_total,
+        item9=item9_flags(user, start, end),
+        include_reflections=include_reflections,
+        reflections=reflections,
+        reflections_total=reflections_total,
+        limits=limits,
+    )
+    return report, inputs
+
+
+def default_range(user: User) -> tuple[date, date]:
+    """Return the range the export page proposes: the last 90 days."""
+    today = user_today(user)
+    return today - timedelta(days=DEFAULT_DAYS - 1), today

@@ -1,0 +1,136 @@
+"""The manifest, the service worker (served from the root so its scope is the whole app), and
+the page that lists entries kept on the device."""
+
+import hashlib
+import hmac
+import json
+from pathlib import Path
+
+from flask import current_app, render_template, request
+from flask_login import current_user, login_required
+
+from . import assets, bp
+
+THEME = "#1f4e79"
+BACKGROUND = "#ffffff"
+USER_HEADER = "X-Journal-User"
+
+
+def icon(name: str, size: int, purpose: str = "any") -> dict:
+    """Describe one PNG icon in the manifest."""
+    return {
+        "src": f"/static/icons/{name}",
+        "sizes": f"{size}x{size}",
+        "type": "image/png",
+        "purpose": purpose,
+    }
+
+
+def manifest() -> dict:
+    """Return the web app manifest (shortcuts only for areas this app has)."""
+    shortcuts = [
+        ("Daily check-in", "Check in", "checkins.new"),
+        ("Log a session", "Log session", "treatments.new"),
+        ("Write a reflection", "Reflect", "reflections.new"),
+    ]
+    return {
+        "id": "/",
+        "name": "Mood Journal",
+        "short_name": "Mood Journal",
+        "description": "A private mood journal for people in treatment for depression.",
+        "lang": "en",
+        "dir": "ltr",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME,
+        "background_color": BACKGROUND,
+        "categories": ["health", "medical", "lifestyle"],
+        "icons": [
+            icon("icon-192.png", 192),
+            icon("icon-512.png", 512),
+            icon("maskable-512.png", 512, "maskable"),
+        ],
+        "shortcuts": [
+            {
+                "name": name,
+                "short_name": short,
+                "url": url,
+                "icons": [icon("icon-192.png", 192)],
+            }
+            for name, short, endpoint in shortcuts
+            if (url := assets.optional_url(endpoint))
+        ],
+    }
+
+
+@bp.route("/manifest.webmanifest")
+def web_manifest():
+    """Serve the web app manifest."""
+    response = current_app.response_class(
+        json.dumps(manifest(), indent=1), mimetype="application/manifest+json"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def worker_config() -> dict:
+    """Return what /sw.js is told at the top: its version and what to keep offline."""
+    return {
+        "version": assets.cache_version(),
+        "precache": assets.precache_urls(),
+        "pages": assets.offline_pages(),
+        "userHeader": USER_HEADER,
+    }
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """Serve the service worker: its source with the version and URL lists written in."""
+    source = Path(current_app.static_folder, "js", "sw.js").read_text(encoding="utf-8")
+    body = f"const CONFIG = {json.dumps(worker_config())};\n{source}"
+    response = current_app.response_class(body, mimetype="application/javascript")
+    # Browsers check for a new worker on every navigation; no-cache makes that check reach us.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.route("/pending")
+@login_required
+def pending():
+    """List the entries kept on this device: waiting to send, or needing a decision."""
+    return render_template("pwa/pending.html")
+
+
+def user_key(user) -> str:
+    """Return an opaque, stable key for a user: caches on the device are named with it."""
+    secret = str(current_app.secret_key).encode()
+    digest = hmac.new(secret, f"pwa-user:{user.id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+@bp.after_app_request
+def name_the_user(response):
+    """Tell the service worker whose page or data this is, so it caches it for that user only."""
+    # Static files name nobody; skipping them also spares a user lookup per asset.
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers[USER_HEADER] = user_key(current_user)
+    return response
+
+
+@bp.app_context_processor
+def page_config() -> dict:
+    """Give base.html the JSON island app.js reads: who is signed in and what page this is."""
+
+    def pwa_page() -> dict:
+        """Return the island's data."""
+        signed_in = current_user.is_authenticated
+        return {
+            "user": user_key(current_user) if signed_in else None,
+            "timezone": current_user.timezone if signed_in else None,
+            "endpoint": request.endpoint,
+            "method": request.method,
+        }
+
+    return {"pwa_page": pwa_page}

@@ -1,0 +1,122 @@
+"""Share pages: the owner's list (create, revoke) and the therapist's read-only view by token.
+
+The view and its chart data under /s/<token> are the only routes that accept a share token;
+they show the owner's data in the link's range and nothing that links into the account.
+"""
+
+import json
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from .. import models
+from ..dashboard import services as charts
+from ..errors import Invalid
+from ..export import report
+from ..instruments import ATTRIBUTION
+from . import services
+from .forms import ShareForm
+
+bp = Blueprint("share", __name__)
+EXTRA_CHARTS = tuple(n for n in charts.CHART_NAMES if n not in report.REPORT_CHARTS)
+# The token is in the URL: keep the page out of indexes, caches and other sites' logs.
+PRIVATE_HEADERS = {
+    "X-Robots-Tag": "noindex, nofollow, noarchive",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def fill_defaults(form: ShareForm) -> None:
+    """Propose the last 90 days and the default expiry."""
+    form.start.data, form.end.data = report.default_range(current_user)
+
+
+def render_index(form: ShareForm, status: int = 200, created=None):
+    """Render the owner's list with the form (and a new link's URL, shown only this once)."""
+    now = models.utcnow()
+    links = services.list_shares(current_user)
+    return render_template(
+        "share/index.html",
+        form=form,
+        links=[(link, services.status(link, now)) for link in links],
+        created=created,
+        zone=ZoneInfo(current_user.timezone),
+        expires_min=services.EXPIRES_MIN,
+        expires_max=services.EXPIRES_MAX,
+    ), status
+
+
+@bp.route("/shares/", methods=["GET", "POST"])
+@login_required
+def index():
+    """List the user's share links and make a new one."""
+    form = ShareForm()
+    if request.method == "GET":
+        fill_defaults(form)
+        return render_index(form)
+    if not form.validate_on_submit():
+        return render_index(form, 422)
+    try:
+        link, token = services.create_share(current_user, form.to_data())
+    except Invalid as exc:
+        fields = {"from": form.start, "to": form.end, "expires_in_days": form.expires_in_days}
+        for name, message in exc.fields.items():
+            field = fields.get(name)
+            (field.errors if field is not None else form.form_errors).append(message)
+        return render_index(form, 422)
+    url = url_for("share.view", token=token, _external=True)
+    fresh = ShareForm(formdata=None)
+    fill_defaults(fresh)
+    # Rendered, not redirected: the URL must not travel through a flash message in the cookie.
+    return render_index(fresh, 201, created=(link, url))
+
+
+@bp.route("/shares/<int:share_id>/revoke", methods=["POST"])
+@login_required
+def revoke(share_id: int):
+    """Revoke a link at once."""
+    services.revoke_share(current_user, share_id)
+    flash("Link revoked: it no longer opens.", "info")
+    return redirect(url_for("share.index"))
+
+
+def private(response: Response) -> Response:
+    """Add the headers every token page carries."""
+    response.headers.update(PRIVATE_HEADERS)
+    return response
+
+
+@bp.route("/s/<token>")
+def view(token: str):
+    """Show the therapist the report's content and interactive charts (logs the opening)."""
+    link = services.open_share(token)
+    owner = services.owner(link)
+    the_report, _inputs = report.build_report(
+        owner, link.start_date, link.end_date, link.include_reflections, limits=report.FULL
+    )
+    html = render_template(
+        "share/view.html",
+        link=link,
+        report=the_report,
+        zone=ZoneInfo(owner.timezone),
+        chart_titles=charts.CHART_TITLES,
+        chart_src={n: url_for("share.chart", token=token, name=n) for n in charts.CHART_NAMES},
+        extra_charts=EXTRA_CHARTS,
+        attribution=ATTRIBUTION,
+    )
+    return private(Response(html, mimetype="text/html"))
+
+
+@bp.route("/s/<token>/charts/<name>")
+def chart(token: str, name: str):
+    """Return one chart of the link's range as Plotly JSON (not counted as an opening)."""
+    link = services.find_active(token)
+    if name not in charts.CHART_NAMES:
+        abort(404)
+    inputs = charts.load_inputs(services.owner(link), link.start_date, link.end_date)
+    figure, caption = report.chart(inputs, name)
+    extra = json.dumps({"name": name, "title": charts.CHART_TITLES[name], "caption": caption})
+    body = figure.to_json()[:-1] + ", " + extra[1:]
+    return private(Response(body, mimetype="application/json"))

@@ -1,0 +1,310 @@
+// Saving forms through the offline queue. Progressive enhancement: without JavaScript, or
+// without a service worker, each form still posts as plain HTML and the server does the rest.
+
+import * as sw from './sw-client.js';
+import { KINDS, openQueue, pageUrl, readIntents } from './offline-queue.js';
+
+/** Which page's form saves which kind of record (request.endpoint -> kind). Add a form here. */
+const FORMS = {
+  'checkins.new': 'checkin',
+  'checkins.edit': 'checkin',
+  'treatments.new': 'treatment',
+  'treatments.edit': 'treatment',
+  'reflections.new': 'reflection',
+  'reflections.edit': 'reflection',
+};
+const PROMPTS = ['came_up', 'feelings', 'body', 'insight', 'action'];
+const SIDE_EFFECT_LEVELS = ['nausea', 'dizziness', 'headache', 'sedation', 'anxiety'];
+const FLUSH_TIMEOUT_MS = 30000;
+/** Why a saved entry is still waiting, by how the flush stopped. */
+const WAITING = {
+  network: 'It will be sent automatically when you are back online.',
+  retry: 'The server is not answering just now; it will be sent automatically.',
+  backoff: 'The server was not answering; it will be sent automatically.',
+  auth: 'Sign in again to send it; it stays here until then.',
+};
+
+// --- dates in the person's own time zone (not necessarily the device's) ------------------------
+
+/** Return "YYYY-MM-DD" and "HH:MM" for now in a time zone. */
+function nowIn(zone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone || undefined, year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(new Date()).map((p) => [p.type, p.value]));
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, clock: `${parts.hour}:${parts.minute}` };
+}
+
+/** Return a zone's UTC offset in minutes at an instant ("GMT-05:00" -> -300). */
+function offsetMinutes(zone, instant) {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' })
+    .formatToParts(instant).find((p) => p.type === 'timeZoneName').value;
+  const match = /GMT([+-])(\d\d):?(\d\d)?/.exec(name);
+  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] || 0)) : 0;
+}
+
+/** Return an ISO 8601 time with the zone's offset for a wall-clock day and time there. */
+function zonedIso(day, clock, zone) {
+  if (!day || !clock) return null;
+  const [y, m, d] = day.split('-').map(Number);
+  const [hh, mm] = clock.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  // Guess with the offset at the wall time read as UTC, then correct once (DST edges).
+  const offset = offsetMinutes(zone, wall - offsetMinutes(zone, wall) * 60000);
+  const pad = (n) => String(n).padStart(2, '0');
+  const sign = offset < 0 ? '-' : '+';
+  return `${day}T${clock.slice(0, 5)}:00${sign}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}
+
+// --- form -> API body, one builder per kind ---------------------------------------------------
+
+/** Read a field's trimmed value ('' when the form has no such field). */
+const value = (form, name) => (form.elements[name] ? String(form.elements[name].value).trim() : '');
+/** Return a whole number, or null for a blank. */
+const intOrNull = (text) => (text === '' ? null : Number(text));
+/** Return text, or null for a blank. */
+const textOrNull = (text) => (text === '' ? null : text);
+
+/** Return the form's item radio names in order (item1, item2, ...). */
+function itemNames(form) {
+  const names = new Set([...form.querySelectorAll('input[type=radio]')].map((i) => i.name));
+  return [...names].filter((n) => /^item\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+}
+
+/** The check-in body: {instrument, local_date, answers, mood, note}. */
+function checkinPayload(form) {
+  return {
+    instrument: form.dataset.instrument,
+    local_date: value(form, 'local_date'),
+    answers: itemNames(form).map((name) => intOrNull(value(form, name))),
+    mood: intOrNull(value(form, 'mood')),
+    note: textOrNull(value(form, 'note')),
+  };
+}
+
+/** The session body; the date and time are where the person is (their profile's time zone). */
+function treatmentPayload(form, page) {
+  const doseText = value(form, 'dose');
+  const dose = doseText === '' ? null : Number(doseText);
+  const pressure = (when) => {
+    const systolic = intOrNull(value(form, `${when}_systolic`));
+    const diastolic = intOrNull(value(form, `${when}_diastolic`));
+    return systolic === null && diastolic === null ? null : { systolic, diastolic };
+  };
+  const sideEffects = { dissociation: intOrNull(value(form, 'dissociation')) };
+  SIDE_EFFECT_LEVELS.forEach((name) => { sideEffects[name] = textOrNull(value(form, name)); });
+  return {
+    started_at: zonedIso(value(form, 'day'), value(form, 'clock'), page.timezone),
+    planned: Boolean(form.elements.planned && form.elements.planned.checked),
+    route: textOrNull(value(form, 'route')),
+    route_label: textOrNull(value(form, 'route_label')),
+    // A typo stays a string so the server names the field instead of us guessing.
+    dose: dose === null || Number.isFinite(dose) ? dose : doseText,
+    dose_unit: dose === null ? null : textOrNull(value(form, 'dose_unit')),
+    clinic: textOrNull(value(form, 'clinic')),
+    intention: textOrNull(value(form, 'intention')),
+    notes: textOrNull(value(form, 'notes')),
+    side_effects: sideEffects,
+    bp_before: pressure('bp_before'),
+    bp_after: pressure('bp_after'),
+  };
+}
+
+/** The reflection body. */
+function reflectionPayload(form) {
+  return {
+    local_date: value(form, 'local_date'),
+    treatment_id: textOrNull(value(form, 'session')),
+    prompts: Object.fromEntries(PROMPTS.map((key) => [key, textOrNull(value(form, key))])),
+    text: textOrNull(value(form, 'text')),
+    tags: value(form, 'tags').split(',').map((t) => t.trim()).filter(Boolean),
+    share: Boolean(form.elements.share && form.elements.share.checked),
+  };
+}
+
+const BUILDERS = { checkin: checkinPayload, treatment: treatmentPayload, reflection: reflectionPayload };
+
+/** Return the first unanswered required part, for the offline case where no server can say so. */
+function firstMissing(form, kind) {
+  if (kind === 'checkin') {
+    const name = itemNames(form).find((n) => value(form, n) === '');
+    return name && form.querySelector(`input[name="${name}"]`).closest('fieldset');
+  }
+  if (kind === 'treatment' && !value(form, 'route')) return form.querySelector('input[name="route"]').closest('fieldset');
+  const date = form.elements.local_date || form.elements.day;
+  return date && !date.value ? date : null;
+}
+
+// --- scoring on the device (same instrument data the server uses) ------------------------------
+
+/** Return one instrument's definition from GET /api/v1/instruments (cached by the worker). */
+async function instrument(id) {
+  try {
+    const response = await fetch('/api/v1/instruments', { credentials: 'same-origin' });
+    if (!response.ok) return null;
+    return (await response.json()).items.find((item) => item.id === id) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Score a check-in: total, band and the item-9 safety flag. */
+export function score(definition, answers) {
+  const total = answers.reduce((sum, a) => sum + (a || 0), 0);
+  const band = (definition.bands || []).find((b) => b.low <= total && total <= b.high);
+  const safety = definition.safety_item != null && answers[definition.safety_item - 1] > 0;
+  return { total, max: definition.max_total, band: band ? band.label : '', safety };
+}
+
+// --- the "saved on this device" notice ----------------------------------------------------------
+
+/** Create an element with text (never HTML: entries are the person's own words). */
+export function el(tag, text, attrs = {}) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+  return node;
+}
+
+/** Show, above the form, that the entry is safe on this device (with crisis help if needed). */
+function showSaved(form, { message, result, crisis }) {
+  let notice = document.querySelector('[data-saved-notice]');
+  if (!notice) {
+    notice = el('div', null, { class: 'saved-notice', 'data-saved-notice': '', role: 'status', tabindex: '-1' });
+    form.before(notice);
+  }
+  notice.replaceChildren();
+  const line = el('p');
+  line.append(el('strong', 'Saved on this device.'), ` ${message} `);
+  line.append(el('a', 'See what is waiting', { href: '/pending' }));
+  notice.append(line);
+  if (crisis) {
+    // The same resources the server shows (this page's panel, rendered for the person's region).
+    const copy = crisis.cloneNode(true);
+    copy.id = 'crisis-saved';
+    copy.hidden = false;
+    copy.querySelector('h2')?.setAttribute('id', 'crisis-saved-title');
+    copy.setAttribute('aria-labelledby', 'crisis-saved-title');
+    notice.prepend(copy);
+  }
+  if (result) notice.append(el('p', result, { class: 'saved-score' }));
+  notice.scrollIntoView({ block: 'start' });
+  notice.focus({ preventScroll: true });
+}
+
+// --- the flow -----------------------------------------------------------------------------------
+
+/** Put today's date (and the time, for a session) into a new form, in the person's time zone. */
+function freshen(form, kind, page) {
+  // A cached copy of a new form carries the id and the date from when it was cached.
+  form.elements.client_id.value = crypto.randomUUID();
+  const now = nowIn(page.timezone);
+  if (kind === 'treatment') {
+    if (form.elements.day) form.elements.day.value = now.day;
+    if (form.elements.clock) form.elements.clock.value = now.clock;
+  } else if (form.elements.local_date) {
+    form.elements.local_date.value = now.day;
+  }
+}
+
+/** Return this person's stored intent for a record, or undefined. */
+async function storedIntent(page, clientId) {
+  const db = await openQueue({ create: false });
+  try {
+    return (await readIntents(db, page.user)).find((i) => i.client_id === clientId);
+  } finally {
+    db?.close();
+  }
+}
+
+/** Save through the queue: store at once, try to send, then go to the record or stay. */
+async function save(form, kind, page) {
+  const payload = BUILDERS[kind](form, page);
+  const revision = form.elements.base_revision && form.elements.base_revision.value;
+  if (revision) payload.base_revision = Number(revision);
+  const intent = {
+    client_id: form.elements.client_id.value,
+    kind,
+    payload,
+    user: page.user,
+    created_at: new Date().toISOString(),
+  };
+  try {
+    await sw.call({ type: 'ENQUEUE', intent });
+  } catch {
+    form.submit(); // the worker did not take it: post the form the plain way
+    return;
+  }
+
+  let details = {};
+  if (kind === 'checkin') {
+    const definition = await instrument(payload.instrument);
+    if (definition) {
+      const s = score(definition, payload.answers);
+      details = {
+        result: `Score ${s.total} of ${s.max}${s.band ? ` (${s.band})` : ''}.`,
+        crisis: s.safety ? document.getElementById('crisis') : null,
+      };
+    } else {
+      const safety = form.querySelector('[data-safety-item] input:checked');
+      details = { crisis: safety && Number(safety.value) > 0 ? document.getElementById('crisis') : null };
+    }
+  }
+  showSaved(form, { message: 'Sending…', ...details });
+
+  const flushed = await sw.call({ type: 'FLUSH', force: true }, FLUSH_TIMEOUT_MS).catch(() => null);
+  const after = await storedIntent(page, intent.client_id);
+  if (!after) {
+    window.location.assign(pageUrl(intent)); // on the server: show it as the server scored it
+    return;
+  }
+  if (after.status !== 'pending') {
+    window.location.assign('/pending'); // refused or in conflict: the person decides there
+    return;
+  }
+  showSaved(form, { message: WAITING[flushed && flushed.stopped] || WAITING.network, ...details });
+  if (!form.elements.base_revision) {
+    // Ready for the next entry, with a new id, as a fresh page would be.
+    form.reset();
+    freshen(form, kind, page);
+    const panel = document.getElementById('crisis');
+    if (panel) panel.hidden = true;
+  }
+}
+
+/** Route the page's record form through the offline queue (when a worker is there to take it). */
+export function enhanceForm(page) {
+  const kind = FORMS[page.endpoint];
+  const form = document.querySelector('main input[name="client_id"]')?.form;
+  if (!kind || !form || !KINDS[kind] || !page.user) return;
+  const isNew = page.endpoint.endsWith('.new') && !form.elements.base_revision;
+  if (isNew && page.method === 'GET') freshen(form, kind, page);
+
+  let busy = false;
+  form.addEventListener('submit', (event) => {
+    if (busy) { event.preventDefault(); return; }
+    if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return; // plain POST
+    const missing = firstMissing(form, kind);
+    if (missing) {
+      if (navigator.onLine) return; // the server explains what is missing, field by field
+      event.preventDefault();
+      showMissing(form, missing);
+      return;
+    }
+    event.preventDefault();
+    busy = true;
+    save(form, kind, page).finally(() => { busy = false; });
+  });
+}
+
+/** Point at what is missing when offline (the server would have said so online). */
+function showMissing(form, missing) {
+  let box = form.querySelector('[data-offline-missing]');
+  if (!box) {
+    box = el('p', null, { class: 'form-errors', role: 'alert', 'data-offline-missing': '' });
+    form.prepend(box);
+  }
+  box.textContent = 'Please answer every question before saving.';
+  missing.scrollIntoView({ block: 'center' });
+  missing.querySelector?.('input')?.focus();
+}

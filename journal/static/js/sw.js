@@ -1,0 +1,325 @@
+// The service worker, served at /sw.js (scope "/") by journal/pwa, which writes
+// `const CONFIG = {version, precache, pages, userHeader}` above this line. Any change to a
+// static file or template changes CONFIG.version, so browsers install a new worker.
+//
+// Caches (all prefixed "mj-", so activate only ever deletes our own):
+//   mj-shell-<version>        precached static files and the shared pages (/offline, /help)
+//   mj-pages-<user>-<version> pages one person visited, for offline reading
+//   mj-data-<user>            GET /api/* answers one person fetched (charts, history)
+// <user> is an opaque per-user key the server sends in a header on each page and API answer;
+// a cached page is stored under the key of the answer it came from, so one person's journal
+// is never served to another. Auth, export and share responses are never cached.
+//
+// The worker is the offline queue's only writer (see offline-queue.js for why).
+
+import * as queue from '/static/js/offline-queue.js';
+
+const PREFIX = 'mj-';
+const SHELL = `${PREFIX}shell-${CONFIG.version}`;
+const pagesCache = (user) => `${PREFIX}pages-${user}-${CONFIG.version}`;
+const dataCache = (user) => `${PREFIX}data-${user}`;
+const USER_CACHE = /^mj-(?:pages|data)-([0-9a-f]+)/;
+const NETWORK_TIMEOUT_MS = 3000;
+const SYNC_TAG = 'journal-sync';
+// Never cached, never answered from a cache: sign-in, exports, share links and tokens.
+const NEVER_CACHED = [
+  '/auth/', '/export/', '/s/', '/shares', '/api/v1/auth/', '/api/v1/me', '/api/v1/csrf',
+  '/api/v1/shares', '/sw.js',
+];
+
+// --- install and activate ----------------------------------------------------------------
+
+self.addEventListener('install', (event) => {
+  // cache: 'reload' skips the HTTP cache, so the shell is exactly this version's files;
+  // credentials: 'omit' keeps the shared pages free of anyone's data.
+  const requests = CONFIG.precache.map((url) => new Request(url, { cache: 'reload', credentials: 'omit' }));
+  event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(requests)));
+  // No skipWaiting here: a new version waits until the person chooses "Reload" (app.js).
+});
+
+self.addEventListener('activate', (event) => {
+  const keep = (name) => name === SHELL || name.startsWith(`${PREFIX}data-`)
+    || (name.startsWith(`${PREFIX}pages-`) && name.endsWith(`-${CONFIG.version}`));
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith(PREFIX) && !keep(n)).map((n) => caches.delete(n)));
+    // Control the page that installed us, so its first offline reload already works.
+    await self.clients.claim();
+  })());
+});
+
+// --- whose caches --------------------------------------------------------------------------
+
+let currentUser; // undefined: not known yet; null: nobody is signed in
+// Bumped at sign-out: an answer fetched before it (a warm-up, a slow page) is not stored after.
+let epoch = 0;
+
+/** Return the signed-in person's key; after a restart, read it from our cache names. */
+async function getUser() {
+  if (currentUser === undefined) {
+    const match = (await caches.keys()).map((name) => USER_CACHE.exec(name)).find(Boolean);
+    currentUser = match ? match[1] : null;
+  }
+  return currentUser;
+}
+
+/** Delete one person's page and data caches. */
+async function dropUserCaches(user) {
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => USER_CACHE.exec(n)?.[1] === user).map((n) => caches.delete(n)));
+}
+
+/** Follow who the server says is signed in; drop the previous person's caches on a change. */
+async function noteUser(user) {
+  const previous = await getUser();
+  if (user === previous) return;
+  currentUser = user;
+  // A shared device: the next person must not be able to read the last one's pages offline.
+  if (previous) await dropUserCaches(previous);
+}
+
+// --- strategies ------------------------------------------------------------------------------
+
+/** Tell whether the server asked that this answer never be stored. */
+const noStore = (response) => /no-store/.test(response.headers.get('Cache-Control') || '');
+
+/** Store a network answer under the key of the person it belongs to (if it may be stored). */
+async function remember(request, response, kind, since) {
+  if (response.type !== 'basic' || since !== epoch) return; // opaque redirects name nobody
+  const user = response.headers.get(CONFIG.userHeader);
+  await noteUser(user || null);
+  if (!user || !response.ok || response.redirected || noStore(response)) return;
+  const cache = await caches.open(kind === 'page' ? pagesCache(user) : dataCache(user));
+  await cache.put(request, response);
+}
+
+/** Find a stored answer: the person's own cache first, then the shared shell. */
+async function lookup(request, kind) {
+  const user = await getUser();
+  const names = user ? [kind === 'page' ? pagesCache(user) : dataCache(user), SHELL] : [SHELL];
+  for (const cacheName of names) {
+    // Vary: Cookie cannot match inside a worker; the cache name already says whose it is.
+    const hit = await caches.match(request, { cacheName, ignoreVary: true });
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Answer when neither the network nor a cache can: the offline page, or a JSON error. */
+async function fallback(kind) {
+  if (kind === 'page') {
+    const page = await caches.match('/offline', { cacheName: SHELL, ignoreVary: true });
+    if (page) return page;
+    return new Response('You are offline.', { status: 503, headers: { 'Content-Type': 'text/plain' } });
+  }
+  const body = { error: { code: 'offline', message: 'You are offline and this is not saved on the device.', fields: {} } };
+  return new Response(JSON.stringify(body), { status: 503, headers: { 'Content-Type': 'application/json' } });
+}
+
+/** Pages and GET /api: the network, unless it takes longer than 3 s; then the cache; then a fallback. */
+function networkFirst(event, kind) {
+  const { request } = event;
+  const since = epoch;
+  const network = fetch(request);
+  // Keep a good answer even when the cached copy was served first because of the timeout.
+  event.waitUntil(network.then((response) => remember(request, response.clone(), kind, since)).catch(() => {}));
+  return new Promise((resolve) => {
+    let answered = false;
+    const answer = (response) => {
+      if (response && !answered) { answered = true; resolve(response); }
+      return Boolean(response);
+    };
+    const timer = setTimeout(async () => answer(await lookup(request, kind)), NETWORK_TIMEOUT_MS);
+    network.then(
+      (response) => { clearTimeout(timer); answer(response); },
+      async () => {
+        clearTimeout(timer);
+        answer((await lookup(request, kind)) || (await fallback(kind)));
+      },
+    );
+  });
+}
+
+/** Static files: answer from the shell at once and refresh it in the background. */
+async function staleWhileRevalidate(event) {
+  const { request } = event;
+  const cached = await caches.match(request, { cacheName: SHELL, ignoreVary: true });
+  const refresh = fetch(request).then((response) => {
+    const etag = response.headers.get('ETag');
+    const changed = !cached || !etag || cached.headers.get('ETag') !== etag;
+    if (response.ok && response.type === 'basic' && changed) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(SHELL).then((cache) => cache.put(request, copy)));
+    }
+    return response;
+  });
+  if (!cached) return refresh;
+  event.waitUntil(refresh.catch(() => {}));
+  return cached;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  const url = new URL(request.url);
+  if (request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) return;
+  if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.webmanifest') {
+    event.respondWith(staleWhileRevalidate(event));
+  } else if (url.pathname.startsWith('/api/')) {
+    event.respondWith(networkFirst(event, 'data'));
+  } else if (request.mode === 'navigate' || (request.headers.get('Accept') || '').includes('text/html')) {
+    event.respondWith(networkFirst(event, 'page'));
+  }
+});
+
+// --- the queue: its only writer ----------------------------------------------------------------
+
+/** Run fn while holding the queue lock (shared with an old or new version of this worker). */
+function withLock(fn) {
+  return self.navigator.locks ? self.navigator.locks.request('mood-journal-queue', fn) : fn();
+}
+
+/** Open the queue, run fn(db), and close it again. */
+async function withQueue(fn, { create = false } = {}) {
+  const db = await queue.openQueue({ create });
+  try { return await fn(db); } finally { db?.close(); }
+}
+
+/** Tell every open page that the queue changed (they re-read their counts). */
+async function broadcast(message) {
+  const pages = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  pages.forEach((page) => page.postMessage(message));
+}
+
+let running = null;
+let rerun = null;
+
+/** Flush now, or once more right after the flush in progress (which may have missed new entries). */
+function requestFlush({ force = false } = {}) {
+  if (running) {
+    // Triggers often arrive together (`online` and Background Sync fire at the same moment).
+    // The rerun respects the back-off: if the flush in progress just lost the network, the
+    // next try waits its turn instead of hammering a connection that is not there.
+    rerun = rerun || running.then(() => { rerun = null; return requestFlush({ force: false }); });
+    return rerun;
+  }
+  running = withLock(() => withQueue(async (db) => {
+    if (!db) return { done: [], attention: [], stopped: null };
+    const changed = () => broadcast({ type: 'QUEUE_CHANGED' });
+    const result = await queue.flush(db, { userHeader: CONFIG.userHeader, force, onChange: changed });
+    broadcast({ type: 'FLUSHED', result });
+    return result;
+  })).finally(() => { running = null; });
+  return running;
+}
+
+/** Ask for a Background Sync, where the browser has it (Chromium); other triggers cover the rest. */
+async function registerSync() {
+  try { await self.registration.sync?.register(SYNC_TAG); } catch { /* not allowed: fine */ }
+}
+
+/** Settle a conflict or a refused entry the way the person chose. */
+function resolve({ seq, choice }) {
+  return withLock(() => withQueue(async (db) => {
+    const intent = db && await queue.getIntent(db, seq);
+    if (!intent) return { ok: false };
+    if (choice === 'server' || choice === 'discard') {
+      await queue.removeIntent(db, seq);
+    } else {
+      const update = { ...intent, status: 'pending', attempts: 0, errors: null, last_error: null, next_attempt_at: 0 };
+      if (choice === 'mine' && intent.server) {
+        // Keep mine: write over the server's copy, naming the revision we have now seen.
+        update.client_id = intent.server.client_id || intent.client_id;
+        update.payload = { ...intent.payload, base_revision: intent.server.revision };
+        update.server = null;
+      }
+      await queue.putIntent(db, update);
+    }
+    await broadcast({ type: 'QUEUE_CHANGED' });
+    return { ok: true };
+  }));
+}
+
+/** Sign-out: delete this person's cached pages and data and their unsent entries. */
+function signOut({ user }) {
+  epoch += 1;
+  return withLock(async () => {
+    if (user) await dropUserCaches(user);
+    currentUser = null;
+    const others = await withQueue(async (db) => (db ? queue.clearUser(db, user) : 0));
+    // Nothing left for anyone: remove the database itself, leaving no trace on the device.
+    if (!others) await queue.deleteQueue();
+    return { ok: true };
+  });
+}
+
+/** Fetch the offline pages this person has not stored yet (stored under the answer's user). */
+async function warm({ user }) {
+  const since = epoch;
+  if (!user) return { ok: false };
+  for (const url of CONFIG.pages) {
+    if (since !== epoch) return { ok: false }; // signed out meanwhile
+    if (await caches.match(url, { cacheName: pagesCache(user), ignoreVary: true })) continue;
+    try {
+      // manual: a redirect (say, to today's existing check-in) is not stored as this page.
+      const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
+      await remember(new Request(url), response, 'page', since);
+    } catch {
+      return { ok: false }; // offline: try again on the next page load
+    }
+  }
+  return { ok: true };
+}
+
+/** Handle one message from a page; the answer goes back on the message's port. */
+async function handle(message) {
+  switch (message && message.type) {
+    case 'SKIP_WAITING':
+      await self.skipWaiting();
+      return { ok: true };
+    case 'CLAIM':
+      // A page whose navigation started while we were installing missed activate's claim().
+      await self.clients.claim();
+      return { ok: true };
+    case 'ENQUEUE': {
+      const intent = await withQueue((db) => queue.enqueue(db, message.intent), { create: true });
+      await registerSync();
+      await broadcast({ type: 'QUEUE_CHANGED' });
+      return { ok: true, seq: intent.seq };
+    }
+    case 'FLUSH':
+      return requestFlush({ force: message.force });
+    case 'RESOLVE': {
+      const answer = await resolve(message);
+      requestFlush({ force: true });
+      return answer;
+    }
+    case 'SIGN_OUT':
+      return signOut(message);
+    case 'WARM':
+      return warm(message);
+    default:
+      return { ok: false, error: 'unknown message' };
+  }
+}
+
+self.addEventListener('message', (event) => {
+  const port = event.ports[0];
+  const work = handle(event.data).then(
+    (answer) => port?.postMessage(answer),
+    (error) => port?.postMessage({ ok: false, error: String(error) }),
+  );
+  event.waitUntil(work);
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(requestFlush({ force: true }).then((result) => {
+    // Rejecting asks the browser to fire the sync again later, with its own back-off.
+    if (['network', 'retry', 'backoff'].includes(result.stopped)) throw new Error('will retry');
+  }));
+});
+
+// Worker start-up is a trigger too (Firefox and Safari have no Background Sync). The back-off
+// holds here, so a worker woken every few seconds does not hammer a failing server.
+requestFlush({ force: false }).catch(() => {});

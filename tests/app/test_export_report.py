@@ -1,0 +1,164 @@
+"""The therapist report: the PDF (read back with pypdf), the printable page, and their rules."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from journal.cli import load_demo
+from journal.demo import generate
+from journal.export import images
+from journal.extensions import db
+from journal.instruments import ATTRIBUTION
+from journal.models import User
+from journal.records import user_today
+from tests.app import export_history as history
+
+try:
+    images.find_browser(None)
+    NO_BROWSER = None
+except images.ChartsUnavailable:
+    NO_BROWSER = "Chromium is not installed; the PDF needs it for its charts"
+needs_browser = pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
+
+
+@pytest.fixture
+def seeded(auth_api, user):
+    """Give `user` the known history and return the API client."""
+    history.seed(auth_api, user)
+    return auth_api
+
+
+def pdf_text(response) -> tuple[int, str]:
+    """Return a PDF response's page count and its text with whitespace collapsed."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.split())
+
+
+def last_90_days(user) -> str:
+    """Return the query for the last 90 days."""
+    today = user_today(user)
+    return f"from={today - timedelta(days=89)}&to={today}"
+
+
+@needs_browser
+def test_pdf_has_summary_numbers_sessions_and_item9(seeded, user):
+    """The PDF states the baseline, latest scores and bands, change, thresholds, sessions, flags."""
+    response = seeded.get(f"/export/report.pdf?{last_90_days(user)}&name=J. D.")
+    pages, text = pdf_text(response)
+
+    assert 1 <= pages <= 2
+    assert "J. D." in text
+    assert "PHQ-9 18" in text  # the baseline, from before the range
+    assert "8 of 27 · Mild" in text  # latest PHQ-9
+    assert "7 of 21 · Mild" in text  # latest GAD-7
+    assert "-10 points (-56%)" in text
+    assert "Response (50% or more fall): yes" in text
+    assert "Remission (below 5): no" in text
+    assert "5-point change (MID): met" in text
+    assert "IV infusion 0.5 mg/kg dissociation 6/10, nausea mild" in text
+    assert "Intranasal (esketamine) 56 mg" in text
+    assert history.OLD_CLINIC not in text and "Oral" not in text  # outside the range
+    assert "Answered above “Not at all” on 2 check-ins in this range" in text
+    assert "(PHQ-9: Several days (1))" in text and "(daily check-in: A little (1))" in text
+    assert "Page 1 of" in text and ATTRIBUTION[:60] in text
+    assert f"Generated {user_today(user).strftime('%-d %b %Y')}" in text
+
+
+@needs_browser
+def test_pdf_leaves_reflections_out_unless_asked(seeded, user):
+    """Reflections appear only with reflections=1, and then only the shared ones."""
+    _pages, without = pdf_text(seeded.get(f"/export/report.pdf?{last_90_days(user)}"))
+    _pages, with_them = pdf_text(
+        seeded.get(f"/export/report.pdf?{last_90_days(user)}&reflections=1")
+    )
+
+    assert history.SHARED_TEXT not in without and "Reflections shared" not in without
+    assert history.SHARED_TEXT in with_them and "Walk daily." in with_them
+    assert history.PRIVATE_TEXT not in with_them
+
+
+@needs_browser
+def test_pdf_shows_user_text_as_text(auth_api, user):
+    """Markup in a clinic name or a reflection is printed literally, never interpreted."""
+    history.put(
+        auth_api,
+        "treatments",
+        {"started_at": history.at(user, 3), "route": "other", "route_label": "<i>TMS</i>"},
+    )
+    history.put(
+        auth_api,
+        "reflections",
+        {"local_date": history.day(user, 2), "text": "<script>x</script> & <b>", "share": True},
+    )
+    _pages, text = pdf_text(auth_api.get("/export/report.pdf?reflections=1"))
+    assert "Other: <i>TMS</i>" in text
+    assert "<script>x</script> & <b>" in text
+
+
+@needs_browser
+def test_five_years_with_everything_still_fits_two_pages(app, auth_api, user):
+    """Many sessions, flags and long shared reflections are cut to keep two pages."""
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        data = generate(5, user_today(row), row.timezone, seed=3)
+        for reflection in data["reflections"]:
+            reflection["share"] = True
+            reflection["text"] = "Long reflection. " * 120
+        for item in data["checkins"][-90:]:
+            if item["instrument"] != "gad7":
+                item["answers"][8] = 2  # item 9 on many days
+        load_demo(row, data)
+    pages, text = pdf_text(auth_api.get("/export/report.pdf?from=2000-01-01&reflections=1"))
+    assert pages <= 2
+    assert "most recent of" in text
+
+
+def test_report_page_is_printable_html(seeded, user):
+    """The report page holds the same content, chart slots and the print stylesheet."""
+    html = seeded.get(f"/export/report?{last_90_days(user)}&reflections=1").get_data(as_text=True)
+    assert "css/report.css" in html
+    assert "Change since baseline" in html and "-10 points" in html
+    assert 'data-chart="timeline"' in html and "/api/v1/charts/timeline?from=" in html
+    assert history.SHARED_TEXT in html and history.PRIVATE_TEXT not in html
+    assert "&lt;b&gt;Bright&lt;/b&gt; &amp; Co" not in html  # clinics are not in the table
+    assert ATTRIBUTION in html
+
+
+def test_export_page_offers_every_download(logged_in):
+    """The export page links the report, chart images, data files and share links."""
+    html = logged_in.get("/export/").get_data(as_text=True)
+    for path in ("/export/report.pdf", "/export/report", "/export/chart", "/export/data.csv"):
+        assert path in html
+    assert "/export/data.json" in html and "/export/fhir.json" in html and "/shares/" in html
+
+
+def test_report_pdf_without_chromium_is_503_with_explanation(app, seeded):
+    """Without a browser the PDF is refused with 503 and what to do instead, never a 500."""
+    app.config["CHROMIUM_PATH"] = "/nonexistent/chromium"
+    response = seeded.get("/export/report.pdf", headers={"Accept": "application/json"})
+    assert response.status_code == 503
+    error = response.get_json()["error"]
+    assert error["code"] == "charts_unavailable" and "Print" in error["message"]
+    page = seeded.get("/export/report.pdf")
+    assert page.status_code == 503 and "Chromium" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("from=2026-13-01", "from"),
+        ("to=yesterday", "to"),
+        ("from=2026-03-01&to=2026-02-01", "from"),
+        ("name=" + "x" * 81, "name"),
+    ],
+)
+def test_bad_report_options_are_422(auth_api, query, field):
+    """A bad date, a reversed range or a too-long name is a 422 naming the field."""
+    response = auth_api.get(f"/export/report.pdf?{query}", headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]

@@ -1,0 +1,284 @@
+"""Shared by the browser tests and scripts/screenshots.py: a live server, Chromium, page helpers.
+
+Nothing here depends on pytest fixtures, so a plain script can drive the app the same way the
+tests do.
+"""
+
+import contextlib
+import datetime as dt
+import re
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from journal import create_app
+from journal.extensions import db
+from tests.conftest import PASSWORD, test_config
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(
+    "/usr/bin/chromium"
+)  # Debian's build; Playwright's own browsers are never installed
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+MOBILE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+TIMEOUT_MS = 10_000
+
+# Console errors that are known app bugs, each with the fix that lets us drop it from this list.
+# - /favicon.ico: base.html links no icon, so Chromium asks for /favicon.ico and logs the 404.
+#   Fix: add <link rel="icon" ...> to base.html (and ship the icon the PWA manifest needs).
+IGNORED_CONSOLE_URLS = ("/favicon.ico",)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page the accessibility test checks and the screenshot script photographs."""
+
+    name: str  # the screenshot's file stem and the test id: "checkins-new" -> checkins-new-390.png
+    path: str  # may name sample records, e.g. "{checkin}/edit" (see create_sample_records)
+    signed_in: bool = False
+
+
+# Add a page here and it is both checked by axe (tests/browser/test_accessibility.py) and
+# photographed (scripts/screenshots.py).
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("welcome", "/"),
+    PageSpec("login", "/auth/login"),
+    PageSpec("register", "/auth/register"),
+    PageSpec("help", "/help"),
+    PageSpec("offline", "/offline"),
+    PageSpec("today", "/", signed_in=True),
+    PageSpec("checkins", "/checkins/", signed_in=True),
+    PageSpec("checkins-new", "/checkins/new", signed_in=True),
+    PageSpec("checkins-new-phq9", "/checkins/new?instrument=phq9", signed_in=True),
+    PageSpec("checkins-new-gad7", "/checkins/new?instrument=gad7", signed_in=True),
+    PageSpec("checkin-result", "{checkin}", signed_in=True),
+    PageSpec("checkin-edit", "{checkin}/edit", signed_in=True),
+    PageSpec("checkin-delete", "{checkin}/delete", signed_in=True),
+)
+
+
+# --- the server --------------------------------------------------------------------------
+
+
+class LiveServer:
+    """The app served by werkzeug on 127.0.0.1 in a daemon thread; `.url` and `.app`."""
+
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
+        self.app = app
+        self._server = make_server(host, port, app, threaded=True)
+        self.url = f"http://{host}:{self._server.server_port}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="live-server", daemon=True
+        )
+
+    def start(self) -> "LiveServer":
+        """Start answering requests."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the listening socket."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=10)
+
+
+@contextlib.contextmanager
+def serve_app(database_url: str, **config) -> Iterator[LiveServer]:
+    """Create the schema, serve the app, and drop the schema and close connections afterwards.
+
+    `database_url` must be shared by threads: a SQLite *file* or a server database, never
+    in-memory SQLite. CSRF and rate limits keep their defaults: the browser goes through them.
+    """
+    app = create_app(test_config(SQLALCHEMY_DATABASE_URI=database_url, **config))
+    with app.app_context():
+        db.create_all()
+    server = LiveServer(app).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+# --- the browser -------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """Launch Debian's Chromium through Playwright and close it afterwards."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def new_context(browser: Browser, base_url: str, viewport=None, **options) -> BrowserContext:
+    """Open a context on the live server (390 x 844 unless told otherwise)."""
+    context = browser.new_context(base_url=base_url, viewport=viewport or MOBILE, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
+def watch_console(page: Page) -> list[str]:
+    """Collect the page's console errors and uncaught exceptions into a list, and return it."""
+    errors: list[str] = []
+
+    def on_console(message) -> None:
+        if message.type != "error":
+            return
+        where = message.location.get("url", "")
+        if urlsplit(where).path in IGNORED_CONSOLE_URLS:
+            return
+        errors.append(f"console.error on {page.url}: {message.text} ({where})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"uncaught error on {page.url}: {error}"))
+    return errors
+
+
+# --- what a person does ------------------------------------------------------------------
+
+
+def on_path(path: str):
+    """Return a URL predicate for page.wait_for_url that matches one path."""
+    return lambda url: urlsplit(url).path == path
+
+
+def signup(page: Page, email: str | None = None, region: str = "US") -> str:
+    """Register through the real form at /auth/register, land on "/", and return the email."""
+    email = email or f"{uuid.uuid4().hex[:12]}@example.com"
+    page.goto("/auth/register")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    # app.js fills the time zone from the device; without JavaScript the field keeps "UTC".
+    expect(page.get_by_label("Time zone")).not_to_have_value("")
+    page.get_by_label("Where should we point you for crisis help?").select_option(region)
+    page.get_by_role("button", name="Create account").click()
+    page.wait_for_url(on_path("/"))
+    return email
+
+
+def question(page: Page, number: int):
+    """Return the fieldset of question `number` (1-based), found by its legend."""
+    return page.get_by_role("group", name=re.compile(rf"^{number}\. "))
+
+
+def answer(page: Page, number: int, label: str) -> None:
+    """Answer question `number` by the text of its option, the way a person picks it."""
+    question(page, number).get_by_label(label, exact=True).check()
+
+
+def fill_checkin(
+    page: Page,
+    answers: list[int],
+    mood: int | None = None,
+    note: str | None = None,
+    local_date: dt.date | None = None,
+) -> None:
+    """Fill the open check-in form: one value per item (0-3), then mood, note and date."""
+    for number, value in enumerate(answers, start=1):
+        page.locator(f"input[name='item{number}'][value='{value}']").check()
+    if mood is not None:
+        page.locator(f"input[name='mood'][value='{mood}']").check()
+    if note is not None:
+        page.get_by_label("Note (optional)").fill(note)
+    if local_date is not None:
+        page.get_by_label("Date", exact=True).fill(local_date.isoformat())
+
+
+def submit_checkin(page: Page) -> str:
+    """Press "Save check-in", wait for the result page, and return its path."""
+    page.get_by_role("button", name="Save check-in").click()
+    page.wait_for_url(re.compile(r"/checkins/[0-9a-f-]{36}$"))
+    return urlsplit(page.url).path
+
+
+def form_date(page: Page) -> dt.date:
+    """Return the date the open check-in form proposes (today in the user's time zone)."""
+    return dt.date.fromisoformat(page.get_by_label("Date", exact=True).input_value())
+
+
+def create_sample_records(page: Page) -> dict[str, str]:
+    """Create, through the pages, the records PageSpec paths name; return {name: path}.
+
+    The check-in is yesterday's, so /checkins/new still shows an empty form for today, and its
+    item 9 is above 0, so its result page carries the crisis panel.
+    """
+    page.goto("/checkins/new")
+    yesterday = form_date(page) - dt.timedelta(days=1)
+    fill_checkin(
+        page, [1, 2, 1, 2, 0, 1, 1, 0, 1], mood=4, note="Slept badly.", local_date=yesterday
+    )
+    return {"checkin": submit_checkin(page)}
+
+
+SETTLED = "() => [...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.drawn)"
+
+
+def settle(page: Page) -> None:
+    """Wait for what scripts draw after load (charts set data-drawn, even on failure)."""
+    page.wait_for_function(SETTLED)
+
+
+def resolve(spec: PageSpec, records: dict[str, str]) -> str:
+    """Return the spec's path with sample record paths filled in."""
+    return spec.path.format(**records)
+
+
+# --- accessibility -----------------------------------------------------------------------
+
+
+class AxeViolations(list):
+    """axe-core violations; `str()` (and `.message`) lists them readably."""
+
+    @property
+    def message(self) -> str:
+        """Return one paragraph per violation: id, impact, help and the first targets."""
+        lines = []
+        for violation in self:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+            more = len(violation["nodes"]) - len(targets)
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}): {violation['help']}\n"
+                f"  {violation['helpUrl']}\n"
+                f"  at: {'; '.join(targets)}{f' (+{more} more)' if more > 0 else ''}"
+            )
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def axe_violations(page: Page, impacts=("serious", "critical")) -> AxeViolations:
+    """Run axe-core on the page and return the violations of the given impacts.
+
+    The app's CSP (script-src 'self') blocks the inline <script> that add_script_tag writes, so
+    the page must come from a context opened with bypass_csp=True.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=AXE_PATH)
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return AxeViolations(v for v in result["violations"] if v["impact"] in impacts)
