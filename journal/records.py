@@ -74,3 +74,13 @@ def parse_date(value: object, field: str) -> date:
 def iso(value: datetime | date | None) -> str | None:
     """Format a date or datetime for JSON."""
     return None if value is None else value.isoformat()
+
+
+PAGE_SIZE = 50
+
+
+def newest_page(list_records: Callable, user: User, page: int, size: int = PAGE_SIZE) -> dict:
+    """Return one page of a newest-first list, fetching one extra row to know if more exist."""
+    page = max(page, 1)
+    rows = list_records(user, newest_first=True, limit=size + 1, offset=(page - 1) * size)
+    return {"items": rows[:size], "page": page, "has_more": len(rows) > size}

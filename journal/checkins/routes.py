@@ -7,11 +7,9 @@ from flask_login import current_user, login_required
 
 from .. import crisis, instruments
 from ..errors import Conflict, Invalid
-from ..records import user_today
+from ..records import newest_page, user_today
 from . import bp, services
 from .forms import checkin_form_class, form_to_data, item_field_names
-
-PAGE_SIZE = 50
 
 
 def instrument_or_404(instrument_id: str | None) -> instruments.Instrument:
@@ -65,15 +63,14 @@ def save(form, instrument, client_id, base_revision=None):
 @login_required
 def index():
     """List check-ins, newest first."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    items = services.list_checkins(
-        current_user, newest_first=True, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    listing = newest_page(
+        services.list_checkins, current_user, request.args.get("page", 1, type=int)
     )
     return render_template(
         "checkins/index.html",
-        checkins=items[:PAGE_SIZE],
-        page=page,
-        has_more=len(items) > PAGE_SIZE,
+        checkins=listing["items"],
+        page=listing["page"],
+        has_more=listing["has_more"],
         instruments=instruments.INSTRUMENTS,
     )
 

@@ -6,11 +6,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import Conflict, Invalid
-from ..records import user_today
+from ..records import newest_page, user_today
 from . import bp, rules, services
 from .forms import ReflectionForm, field_for, fill_form, form_to_data, set_session_choices
 
-PAGE_SIZE = 30
 CONFLICT_HELP = (
     "This reflection changed elsewhere since you opened it. Your words are still in the form and "
     "the saved version is shown below; save again to keep yours."
@@ -63,15 +62,14 @@ def render_form(form, client_id, reflection=None, base_revision=None, current=No
 @login_required
 def index():
     """List reflections, newest first."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    items = services.list_reflections(
-        current_user, newest_first=True, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    listing = newest_page(
+        services.list_reflections, current_user, request.args.get("page", 1, type=int)
     )
     return render_template(
         "reflections/index.html",
-        reflections=items[:PAGE_SIZE],
-        page=page,
-        has_more=len(items) > PAGE_SIZE,
+        reflections=listing["items"],
+        page=listing["page"],
+        has_more=listing["has_more"],
     )
 
 

@@ -9,12 +9,11 @@ from flask_login import current_user, login_required
 from .. import instruments
 from ..errors import Conflict, Invalid
 from ..models import utcnow
-from ..records import user_today
+from ..records import newest_page, user_today
 from ..reflections import services as reflections
 from . import bp, rules, services
 from .forms import TreatmentForm, field_for, fill_form, fill_now, form_to_data
 
-PAGE_SIZE = 50
 CONFLICT_HELP = (
     "This session changed elsewhere since you opened it. Your version is in the form and the "
     "saved one is shown below; save again to keep yours."
@@ -66,15 +65,14 @@ def render_form(form, client_id, treatment=None, base_revision=None, current=Non
 @login_required
 def index():
     """List sessions, newest first (planned ones ahead come first)."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    items = services.list_treatments(
-        current_user, newest_first=True, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    listing = newest_page(
+        services.list_treatments, current_user, request.args.get("page", 1, type=int)
     )
     return render_template(
         "treatments/index.html",
-        treatments=items[:PAGE_SIZE],
-        page=page,
-        has_more=len(items) > PAGE_SIZE,
+        treatments=listing["items"],
+        page=listing["page"],
+        has_more=listing["has_more"],
         today=user_today(current_user),
     )
 
