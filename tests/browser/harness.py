@@ -71,6 +71,18 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("checkin-result", "{checkin}", signed_in=True),
     PageSpec("checkin-edit", "{checkin}/edit", signed_in=True),
     PageSpec("checkin-delete", "{checkin}/delete", signed_in=True),
+    PageSpec("treatments", "/treatments/", signed_in=True),
+    PageSpec("treatments-new", "/treatments/new", signed_in=True),
+    PageSpec("treatment", "{treatment}", signed_in=True),
+    PageSpec("treatment-edit", "{treatment}/edit", signed_in=True),
+    PageSpec("reflections", "/reflections/", signed_in=True),
+    PageSpec("reflections-new", "/reflections/new", signed_in=True),
+    PageSpec("reflection", "{reflection}", signed_in=True),
+    PageSpec("timeline", "/timeline", signed_in=True),
+    PageSpec("export", "/export/", signed_in=True),
+    PageSpec("report", "/export/report", signed_in=True),
+    PageSpec("shares", "/shares/", signed_in=True),
+    PageSpec("pending", "/pending", signed_in=True),
 )
 
 
@@ -232,7 +244,35 @@ def create_sample_records(page: Page) -> dict[str, str]:
     fill_checkin(
         page, [1, 2, 1, 2, 0, 1, 1, 0, 1], mood=4, note="Slept badly.", local_date=yesterday
     )
-    return {"checkin": submit_checkin(page)}
+    records = {"checkin": submit_checkin(page)}
+    # A session two days ago and a reflection on it, through the API the PWA uses.
+    token = page.request.get("/api/v1/csrf").json()["csrf_token"]
+    headers = {"X-CSRFToken": token}
+    session_id, reflection_id = str(uuid.uuid4()), str(uuid.uuid4())
+    started = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).replace(microsecond=0)
+    session = {
+        "started_at": started.isoformat(),
+        "route": "iv",
+        "dose": 0.5,
+        "dose_unit": "mg/kg",
+        "clinic": "Riverside",
+        "side_effects": {"dissociation": 5, "nausea": "mild"},
+    }
+    response = page.request.put(f"/api/v1/treatments/{session_id}", data=session, headers=headers)
+    assert response.ok, response.text()
+    reflection = {
+        "local_date": yesterday.isoformat(),
+        "treatment_id": session_id,
+        "text": "Felt far away, then calm.",
+        "tags": ["integration"],
+    }
+    response = page.request.put(
+        f"/api/v1/reflections/{reflection_id}", data=reflection, headers=headers
+    )
+    assert response.ok, response.text()
+    records["treatment"] = f"/treatments/{session_id}"
+    records["reflection"] = f"/reflections/{reflection_id}"
+    return records
 
 
 SETTLED = "() => [...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.drawn)"
