@@ -13,6 +13,7 @@ image with a timeout.
 
 import asyncio
 import atexit
+import contextlib
 import os
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -104,7 +105,13 @@ class ChartRenderer:
             renderer = kaleido.Kaleido(
                 n=1, timeout=RENDER_TIMEOUT, mathjax=False, plotlyjs=str(PLOTLY_JS), path=path
             )
-            await renderer.open()
+            try:
+                await renderer.open()
+            except BaseException:
+                # A browser that started but failed to answer must not outlive the attempt.
+                with contextlib.suppress(Exception):
+                    await renderer.close()
+                raise
             return renderer
 
         try:
@@ -137,6 +144,8 @@ class ChartRenderer:
 
     def render(self, figure: go.Figure, fmt: str, width: int, height: int, path: str) -> bytes:
         """Return the figure as PNG or SVG bytes of exactly width x height pixels."""
+        from kaleido.errors import JavascriptError, KaleidoError
+
         with self._lock:
             if not self.running:
                 self._kaleido = None
@@ -146,6 +155,8 @@ class ChartRenderer:
         future = asyncio.run_coroutine_threadsafe(renderer.calc_fig(figure, opts=opts), loop)
         try:
             return future.result(RENDER_TIMEOUT + 5)
+        except (JavascriptError, KaleidoError):
+            raise  # plotly.js refused the figure: a bug here, not a browser to restart
         except (FutureTimeout, OSError, RuntimeError) as exc:
             # A crashed or hung browser: drop it so the next request starts a fresh one.
             future.cancel()
@@ -157,24 +168,32 @@ RENDERER = ChartRenderer()
 atexit.register(RENDERER.stop)
 
 
-# A static image has no hover to tell a year of overlapping markers apart: draw dense daily
-# series as thin lines with small dots so the 7-day average and the PHQ-9s stand out.
+# A static image has no hover to tell months of overlapping markers apart: draw dense series
+# as thin lines with small dots so the 7-day average and the PHQ-9s stand out. Sparse ones keep
+# their markers (a lone check-in would vanish as a 3 px dot).
 PRINT_TRACES = {
     "Daily score (PHQ-9-style)": {"marker": {"size": 3}, "line": {"width": 1}},
     "Mood (0-10, right axis)": {"mode": "lines", "line": {"width": 1}, "opacity": 0.55},
     "Session": {"line": {"width": 0.75}, "opacity": 0.5},
 }
+DENSE_POINTS = 120
+
+
+def is_dense(trace) -> bool:
+    """Tell whether a trace has more points than a static image can show one by one."""
+    return sum(value is not None for value in trace.y or ()) > DENSE_POINTS
 
 
 def for_print(figure: go.Figure) -> go.Figure:
-    """Return the figure styled for a static image: print fonts, white, quieter daily series."""
+    """Return the figure styled for a static image: print fonts, white, quieter dense series."""
     figure.update_layout(
         font={"family": FONT_FAMILY, "size": 12},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    for name, style in PRINT_TRACES.items():
-        figure.update_traces(style, selector={"name": name})
+    for trace in figure.data:
+        if trace.name in PRINT_TRACES and is_dense(trace):
+            trace.update(PRINT_TRACES[trace.name])
     return figure
 
 

@@ -24,10 +24,14 @@ STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "css" / "report.cs
 
 
 def chart_svgs(inputs: charts.ChartInputs, browser: str | None) -> dict[str, tuple[str, str]]:
-    """Draw the report's charts as SVG; return {name: (data URI, caption)}."""
+    """Draw the report's charts as SVG; return {name: (data URI or None, caption)}."""
     drawn = {}
     for name in report.REPORT_CHARTS:
         figure, caption = report.chart(inputs, name)
+        if not figure.data:
+            # An empty chart is only its message, which the caption already says.
+            drawn[name] = (None, caption)
+            continue
         svg = images.render(figure, "svg", CHART_WIDTH, CHART_HEIGHTS[name], browser)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         drawn[name] = (uri, caption)

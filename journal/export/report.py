@@ -14,12 +14,13 @@ from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from .. import analysis, instruments
+from .. import analysis, instruments, models
 from ..dashboard import services as charts
 from ..errors import Invalid
 from ..extensions import db
-from ..models import CheckIn, Reflection, TreatmentSession, User, utcnow
+from ..models import CheckIn, Reflection, TreatmentSession, User
 from ..records import parse_date, user_today
 from ..reflections import rules as reflection_rules
 from ..treatments import rules as treatment_rules
@@ -283,14 +284,17 @@ def shared_reflections(
     user: User, start: date, end: date, limits: Limits
 ) -> tuple[list[SharedReflection], int]:
     """Return the newest reflections marked for sharing in the range, cut to fit, and the count."""
-    query = select(Reflection).where(
-        Reflection.user_id == user.id,
-        Reflection.share.is_(True),
-        Reflection.local_date.between(start, end),
+    query = (
+        select(Reflection)
+        .where(
+            Reflection.user_id == user.id,
+            Reflection.share.is_(True),
+            Reflection.local_date.between(start, end),
+        )
+        .options(joinedload(Reflection.treatment))
+        .order_by(Reflection.local_date.desc(), Reflection.id.desc())
     )
-    rows = list(
-        db.session.scalars(query.order_by(Reflection.local_date.desc(), Reflection.id.desc()))
-    )
+    rows = list(db.session.scalars(query))
     shown = []
     for reflection in rows[: limits.reflections]:
         parts = [
@@ -305,7 +309,8 @@ def shared_reflections(
         shown.append(
             SharedReflection(
                 reflection.local_date,
-                f"{route_text(session.route, session.route_label)}, {session.local_date:%d %b %Y}"
+                f"{route_text(session.route, session.route_label)}, "
+                f"{analysis.format_date(session.local_date)}"
                 if session is not None
                 else None,
                 parts,
@@ -353,7 +358,8 @@ def build_report(
     limits: Limits = PDF_LIMITS,
 ) -> tuple[Report, charts.ChartInputs]:
     """Gather the report's numbers and tables; return it with the inputs its charts need."""
-    start = max(start, first_entry(user) or start)
+    # A range reaching back before the first entry is shown from that entry.
+    start = min(max(start, first_entry(user) or start), end)
     inputs = charts.load_inputs(user, start, end)
     info = analysis.baseline(inputs.daily, inputs.validated, inputs.sessions)
     done = analysis.done_sessions(inputs.sessions)
@@ -365,7 +371,7 @@ def build_report(
         name=name,
         start=start,
         end=end,
-        generated_at=(now or utcnow()).astimezone(ZoneInfo(user.timezone)),
+        generated_at=(now or models.utcnow()).astimezone(ZoneInfo(user.timezone)),
         baseline=info,
         first_session=done[0]["date"] if done else None,
         scores=latest_scores(inputs.in_range(inputs.validated)),

@@ -20,12 +20,9 @@ from .forms import ShareForm
 
 bp = Blueprint("share", __name__)
 EXTRA_CHARTS = tuple(n for n in charts.CHART_NAMES if n not in report.REPORT_CHARTS)
-# The token is in the URL: keep the page out of indexes, caches and other sites' logs.
-PRIVATE_HEADERS = {
-    "X-Robots-Tag": "noindex, nofollow, noarchive",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-}
+# The token is in the URL: keep the page out of indexes and caches. (Referrers: the app-wide
+# same-origin policy already keeps the URL from other sites, and the page adds no-referrer.)
+PRIVATE_HEADERS = {"X-Robots-Tag": "noindex, nofollow, noarchive", "Cache-Control": "no-store"}
 
 
 def fill_defaults(form: ShareForm) -> None:

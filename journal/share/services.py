@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -176,14 +176,3 @@ def open_share(token: str, now: datetime | None = None) -> ShareLink:
 def owner(link: ShareLink) -> User:
     """Return the user who made the link."""
     return db.session.get(User, link.user_id)
-
-
-def opens(link: ShareLink) -> list[datetime]:
-    """Return when the link was opened, newest first."""
-    query = select(ShareOpen.opened_at).where(ShareOpen.share_id == link.id)
-    return list(db.session.scalars(query.order_by(ShareOpen.opened_at.desc())))
-
-
-def share_range(link: ShareLink) -> tuple[date, date]:
-    """Return the link's date range."""
-    return link.start_date, link.end_date

@@ -80,6 +80,22 @@ def test_a_second_image_reuses_the_warm_browser(seeded):
     assert images.RENDERER.starts == starts and images.RENDERER.path == path
 
 
+@needs_browser
+def test_a_crashed_browser_is_503_once_then_replaced(seeded):
+    """If Chromium dies, that request is a 503 and the next one starts a new browser."""
+    assert seeded.get("/export/charts/items.png").status_code == 200
+    starts = images.RENDERER.starts
+    images.RENDERER._kaleido.subprocess.kill()
+    images.RENDERER._kaleido.subprocess.wait(10)
+
+    crashed = seeded.get("/export/charts/items.png", headers={"Accept": "application/json"})
+
+    assert crashed.status_code == 503
+    assert crashed.get_json()["error"]["code"] == "charts_unavailable"
+    assert seeded.get("/export/charts/items.png").status_code == 200
+    assert images.RENDERER.starts == starts + 1
+
+
 def test_the_browser_is_not_started_with_the_app():
     """Creating the app loads no Kaleido and starts no browser (gunicorn forks after start-up)."""
     script = (

@@ -118,6 +118,16 @@ def test_five_years_with_everything_still_fits_two_pages(app, auth_api, user):
     assert "most recent of" in text
 
 
+@needs_browser
+def test_pdf_for_a_new_account_says_what_is_missing(auth_api):
+    """With no entries the PDF still renders, one page, and says what is not there yet."""
+    pages, text = pdf_text(auth_api.get("/export/report.pdf?reflections=1"))
+    assert pages == 1
+    assert "None: no treatment session logged yet" in text
+    assert "None in this range" in text and "No treatment sessions in this range." in text
+    assert "Not answered above “Not at all” in any check-in in this range." in text
+
+
 def test_report_page_is_printable_html(seeded, user):
     """The report page holds the same content, chart slots and the print stylesheet."""
     html = seeded.get(f"/export/report?{last_90_days(user)}&reflections=1").get_data(as_text=True)

@@ -89,12 +89,32 @@ PAGES: tuple[PageSpec, ...] = (
 # --- the server --------------------------------------------------------------------------
 
 
+def close_responses(app):
+    """Wrap a WSGI app so every response is closed, even when the client hangs up.
+
+    Werkzeug's dev server drains the socket in a `finally` before it closes the response; when
+    the browser has reset the connection (a context closed while the service worker was still
+    downloading) that drain raises, the close is skipped, and the static file it was sending is
+    left to the garbage collector: an "unclosed file" ResourceWarning in whichever test runs.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 class LiveServer:
     """The app served by werkzeug on 127.0.0.1 in a daemon thread; `.url` and `.app`."""
 
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0):
         self.app = app
-        self._server = make_server(host, port, app, threaded=True)
+        self._server = make_server(host, port, close_responses(app), threaded=True)
         self.url = f"http://{host}:{self._server.server_port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="live-server", daemon=True
