@@ -2,7 +2,9 @@
 // without a service worker, each form still posts as plain HTML and the server does the rest.
 
 import * as sw from './sw-client.js';
+import { el } from './dom.js';
 import { KINDS, openQueue, pageUrl, readIntents } from './offline-queue.js';
+import { instrument, score, scoreText } from './scoring.js';
 
 /** Which page's form saves which kind of record (request.endpoint -> kind). Add a form here. */
 const FORMS = {
@@ -124,47 +126,27 @@ function reflectionPayload(form) {
 
 const BUILDERS = { checkin: checkinPayload, treatment: treatmentPayload, reflection: reflectionPayload };
 
-/** Return the first unanswered required part, for the offline case where no server can say so. */
+/** What to say when a required part is missing offline, by kind. */
+const MISSING = {
+  checkin: 'Please answer every question before saving.',
+  treatment: 'Please choose how the treatment was given, and its date and time.',
+  reflection: 'Please give a date and write something: answer a prompt or use the free text.',
+};
+
+/** Return the first missing required part, for the offline case where no server can say so. */
 function firstMissing(form, kind) {
   if (kind === 'checkin') {
     const name = itemNames(form).find((n) => value(form, n) === '');
-    return name && form.querySelector(`input[name="${name}"]`).closest('fieldset');
+    if (name) return form.querySelector(`input[name="${name}"]`).closest('fieldset');
   }
   if (kind === 'treatment' && !value(form, 'route')) return form.querySelector('input[name="route"]').closest('fieldset');
-  const date = form.elements.local_date || form.elements.day;
-  return date && !date.value ? date : null;
-}
-
-// --- scoring on the device (same instrument data the server uses) ------------------------------
-
-/** Return one instrument's definition from GET /api/v1/instruments (cached by the worker). */
-async function instrument(id) {
-  try {
-    const response = await fetch('/api/v1/instruments', { credentials: 'same-origin' });
-    if (!response.ok) return null;
-    return (await response.json()).items.find((item) => item.id === id) || null;
-  } catch {
-    return null;
-  }
-}
-
-/** Score a check-in: total, band and the item-9 safety flag. */
-export function score(definition, answers) {
-  const total = answers.reduce((sum, a) => sum + (a || 0), 0);
-  const band = (definition.bands || []).find((b) => b.low <= total && total <= b.high);
-  const safety = definition.safety_item != null && answers[definition.safety_item - 1] > 0;
-  return { total, max: definition.max_total, band: band ? band.label : '', safety };
+  const date = ['local_date', 'day', 'clock'].map((n) => form.elements[n]).find((f) => f && !f.value);
+  if (date) return date;
+  if (kind === 'reflection' && ![...PROMPTS, 'text'].some((n) => value(form, n))) return form.elements.text;
+  return null;
 }
 
 // --- the "saved on this device" notice ----------------------------------------------------------
-
-/** Create an element with text (never HTML: entries are the person's own words). */
-export function el(tag, text, attrs = {}) {
-  const node = document.createElement(tag);
-  if (text != null) node.textContent = text;
-  Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
-  return node;
-}
 
 /** Show, above the form, that the entry is safe on this device (with crisis help if needed). */
 function showSaved(form, { message, result, crisis }) {
@@ -242,7 +224,7 @@ async function save(form, kind, page) {
     if (definition) {
       const s = score(definition, payload.answers);
       details = {
-        result: `Score ${s.total} of ${s.max}${s.band ? ` (${s.band})` : ''}.`,
+        result: `Score ${scoreText(definition, s)}.`,
         crisis: s.safety ? document.getElementById('crisis') : null,
       };
     } else {
@@ -288,7 +270,7 @@ export function enhanceForm(page) {
     if (missing) {
       if (navigator.onLine) return; // the server explains what is missing, field by field
       event.preventDefault();
-      showMissing(form, missing);
+      showMissing(form, kind, missing);
       return;
     }
     event.preventDefault();
@@ -298,13 +280,13 @@ export function enhanceForm(page) {
 }
 
 /** Point at what is missing when offline (the server would have said so online). */
-function showMissing(form, missing) {
+function showMissing(form, kind, missing) {
   let box = form.querySelector('[data-offline-missing]');
   if (!box) {
     box = el('p', null, { class: 'form-errors', role: 'alert', 'data-offline-missing': '' });
     form.prepend(box);
   }
-  box.textContent = 'Please answer every question before saving.';
+  box.textContent = MISSING[kind];
   missing.scrollIntoView({ block: 'center' });
-  missing.querySelector?.('input')?.focus();
+  (missing.matches('input, textarea') ? missing : missing.querySelector('input'))?.focus();
 }

@@ -43,26 +43,35 @@ function upgrade(db, oldVersion) {
   }
 }
 
-/** Tell whether the queue database exists, without creating it (true when we cannot tell). */
-async function databaseExists() {
-  if (!indexedDB.databases) return true;
-  const names = (await indexedDB.databases()).map((info) => info.name);
-  return names.includes(DB_NAME);
-}
-
 /** Open the queue; with create=false, resolve null rather than create an empty database. */
-export async function openQueue({ create = true } = {}) {
-  if (!create && !(await databaseExists())) return null;
+export function openQueue({ create = true } = {}) {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(DB_NAME, DB_VERSION);
-    request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+    let absent = false;
+    request.onupgradeneeded = (event) => {
+      if (event.oldVersion === 0 && !create) {
+        // Reading must not bring back a database that sign-out just deleted: aborting the
+        // creating transaction leaves no database behind (an atomic "open if it exists").
+        absent = true;
+        request.transaction.abort();
+        return;
+      }
+      upgrade(request.result, event.oldVersion);
+    };
     request.onsuccess = () => {
       const db = request.result;
       // Let a newer version of the app (or sign-out's delete) proceed instead of blocking it.
       db.onversionchange = () => db.close();
       resolve(db);
     };
-    request.onerror = () => reject(request.error);
+    request.onerror = (event) => {
+      if (absent) {
+        event.preventDefault();
+        resolve(null);
+      } else {
+        reject(request.error);
+      }
+    };
   });
 }
 
@@ -145,6 +154,18 @@ export function putIntent(db, intent) {
 /** Remove an intent. */
 export function removeIntent(db, seq) {
   return transact(db, 'readwrite', (store) => settle(store.delete(seq)));
+}
+
+export const REMOVE = Symbol('remove');
+
+/** Re-read an intent and change it in one transaction: fn(stored) -> REMOVE, a record, or null. */
+function change(db, seq, fn) {
+  return transact(db, 'readwrite', async (store) => {
+    const next = fn(await settle(store.get(seq)));
+    if (next === REMOVE) await settle(store.delete(seq));
+    else if (next) await settle(store.put(next));
+    return next;
+  });
 }
 
 /** Remove every intent of one user; return how many intents other users still have. */
@@ -232,12 +253,14 @@ export async function flush(db, { userHeader, force = false, onChange = () => {}
     return { user, token: (await response.json()).csrf_token };
   };
 
-  /** Note a failed attempt on the intent that could not go, and when to try it again. */
-  const keepForLater = async (intent, message) => {
+  /** A failed attempt: note it on the intent that could not go, and when to try it again. */
+  const later = (message) => (intent) => {
+    if (!intent) return null;
     const attempts = (intent.attempts || 0) + 1;
     result.retryAt = Date.now() + backoff(attempts);
-    await putIntent(db, { ...intent, attempts, last_error: message, next_attempt_at: result.retryAt });
+    return { ...intent, attempts, last_error: message, next_attempt_at: result.retryAt };
   };
+  const keepForLater = (intent, message) => change(db, intent.seq, later(message));
 
   let session;
   try {
@@ -281,31 +304,31 @@ export async function flush(db, { userHeader, force = false, onChange = () => {}
     }
     if (verdict.kind === 'csrf') verdict = { kind: 'retry', message: verdict.message };
 
-    // Re-read: the person may have saved this record again while it was in flight.
-    const stored = await getIntent(db, sent.seq);
-    const unchanged = stored && stored.local_rev === sent.local_rev;
+    // Each outcome re-reads the intent in the same transaction that changes it: the person may
+    // have saved this record again while it was in flight (local_rev tells), and then the
+    // newer save must survive.
+    const same = (stored) => stored && stored.local_rev === sent.local_rev;
     if (verdict.kind === 'done') {
-      if (unchanged) await removeIntent(db, sent.seq);
-      else if (stored && verdict.record && verdict.record.revision) {
+      await change(db, sent.seq, (stored) => {
+        if (same(stored)) return REMOVE;
+        const revision = verdict.record && verdict.record.revision;
         // The newer save builds on what we just wrote: send it as an edit of that revision.
-        await putIntent(db, { ...stored, payload: { ...stored.payload, base_revision: verdict.record.revision } });
-      }
+        return stored && revision ? { ...stored, payload: { ...stored.payload, base_revision: revision } } : null;
+      });
       result.done.push({ kind: sent.kind, client_id: sent.client_id });
     } else if (verdict.kind === 'conflict' || verdict.kind === 'invalid') {
-      if (unchanged) {
-        await putIntent(db, {
-          ...stored,
-          status: verdict.kind,
-          attempts: (stored.attempts || 0) + 1,
-          last_error: verdict.message,
-          errors: verdict.fields || null,
-          server: verdict.server || null,
-        });
-        result.attention.push({ kind: sent.kind, client_id: sent.client_id, status: verdict.kind });
-      }
+      const kept = await change(db, sent.seq, (stored) => same(stored) && {
+        ...stored,
+        status: verdict.kind,
+        attempts: (stored.attempts || 0) + 1,
+        last_error: verdict.message,
+        errors: verdict.fields || null,
+        server: verdict.server || null,
+      });
+      if (kept) result.attention.push({ kind: sent.kind, client_id: sent.client_id, status: verdict.kind });
     } else {
       // auth, retry or network: first in, first out, so nothing later may overtake this one.
-      if (stored) await keepForLater(stored, verdict.message);
+      await change(db, sent.seq, later(verdict.message));
       result.stopped = verdict.kind;
       onChange();
       return result;

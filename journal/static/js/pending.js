@@ -2,22 +2,11 @@
 // and conflicts, shown side by side so the person chooses which version to keep.
 
 import * as sw from './sw-client.js';
+import { el } from './dom.js';
 import { KINDS, openQueue, readIntents } from './offline-queue.js';
-import { el, score } from './offline-form.js';
+import { instruments as loadInstruments, score, scoreText } from './scoring.js';
 
-let instruments = null;
-
-/** Load the instrument definitions once (the worker serves them from its cache offline). */
-async function loadInstruments() {
-  if (instruments) return instruments;
-  try {
-    const response = await fetch('/api/v1/instruments', { credentials: 'same-origin' });
-    instruments = response.ok ? (await response.json()).items : [];
-  } catch {
-    instruments = [];
-  }
-  return instruments;
-}
+let instruments = [];
 
 /** Return the date a record is about, for its heading. */
 function recordDate(kind, record) {
@@ -30,8 +19,7 @@ function describeCheckin(record) {
   const definition = instruments.find((i) => i.id === record.instrument);
   if (!definition) return [['Date', record.local_date], ['Answers', (record.answers || []).join(', ')]];
   const rows = [['Date', record.local_date], ['Questionnaire', definition.short_title]];
-  const s = score(definition, record.answers || []);
-  rows.push(['Score', `${s.total} of ${s.max}${s.band ? ` (${s.band})` : ''}`]);
+  rows.push(['Score', scoreText(definition, score(definition, record.answers || []))]);
   definition.items.forEach((item, index) => {
     const option = definition.options.find((o) => o.value === (record.answers || [])[index]);
     rows.push([`${item.number}. ${item.text}`, option ? option.label : 'not answered']);
@@ -56,15 +44,34 @@ function describeFields(record) {
   return rows;
 }
 
+/** Return a record's [label, value] rows. */
+const describe = (kind, record) => (kind === 'checkin' ? describeCheckin(record) : describeFields(record));
+
 /** Render one version of a record as a definition list under a heading. */
 function version(title, kind, record) {
   const section = el('section', null, { class: 'version' });
-  section.append(el('h3', title));
+  section.append(el('h4', title));
   const list = el('dl');
-  const rows = kind === 'checkin' ? describeCheckin(record) : describeFields(record);
-  rows.forEach(([label, text]) => list.append(el('dt', label), el('dd', text)));
+  describe(kind, record).forEach(([label, text]) => list.append(el('dt', label), el('dd', text)));
   section.append(list);
   return section;
+}
+
+/** List only what differs, each with both values: quick to compare on a phone. */
+function differences(kind, mine, theirs) {
+  const saved = new Map(describe(kind, theirs));
+  const labels = [...new Set([...describe(kind, mine).map(([l]) => l), ...saved.keys()])];
+  const own = new Map(describe(kind, mine));
+  const list = el('dl', null, { class: 'differences' });
+  labels.filter((label) => label !== 'Date' && own.get(label) !== saved.get(label)).forEach((label) => {
+    const values = el('dd');
+    values.append(
+      el('span', `This device: ${own.get(label) ?? '(none)'}`, { class: 'mine' }),
+      el('span', `Saved: ${saved.get(label) ?? '(none)'}`, { class: 'theirs' }),
+    );
+    list.append(el('dt', label), values);
+  });
+  return list;
 }
 
 /** Return a button that sends the person's choice to the worker and redraws. */
@@ -85,11 +92,15 @@ function attentionItem(intent) {
   const date = recordDate(intent.kind, intent.payload);
   if (intent.status === 'conflict') {
     item.append(el('h3', `${label} for ${date}: changed in two places`));
-    item.append(el('p', 'This entry was also saved from somewhere else. Both versions are below. Which one do you want to keep?'));
+    item.append(el('p', 'This entry was also saved from somewhere else. Which version do you want to keep? What differs:'));
+    if (intent.server) item.append(differences(intent.kind, intent.payload, intent.server));
+    const full = el('details');
+    full.append(el('summary', 'Both versions in full'));
     const versions = el('div', null, { class: 'versions' });
     versions.append(version('This device’s version', intent.kind, intent.payload));
     if (intent.server) versions.append(version('The saved version (on the server)', intent.kind, intent.server));
-    item.append(versions);
+    full.append(versions);
+    item.append(full);
     const actions = el('p', null, { class: 'actions' });
     actions.append(choice('Keep this device’s version', intent, 'mine', { class: 'button primary' }));
     actions.append(choice('Keep the saved version', intent, 'server'));
@@ -122,7 +133,7 @@ function waitingItem(intent) {
 
 /** Draw both lists from the queue. */
 async function draw(root, page) {
-  await loadInstruments();
+  instruments = await loadInstruments();
   const db = await openQueue({ create: false });
   let intents;
   try {

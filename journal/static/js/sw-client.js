@@ -41,8 +41,15 @@ function offerUpdate(waiting) {
   };
 }
 
+/** Resolve once the page has loaded: the worker's first install never competes with it. */
+const loaded = () => new Promise((resolve) => {
+  if (document.readyState === 'complete') resolve();
+  else window.addEventListener('load', () => resolve(), { once: true });
+});
+
 /** Register /sw.js (a module worker, so it shares offline-queue.js with the page). */
 export async function register() {
+  await loaded();
   const registration = await navigator.serviceWorker.register('/sw.js', { type: 'module', scope: '/' });
   // A first install has no controller yet: nothing to replace, so no banner.
   const offer = (waiting) => { if (navigator.serviceWorker.controller) offerUpdate(waiting); };
