@@ -7,7 +7,7 @@ import re
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from .harness import CHROMIUM, CHROMIUM_ARGS, MOBILE, TIMEOUT_MS, signup
+from .harness import CHROMIUM, CHROMIUM_ARGS, MOBILE, TIMEOUT_MS, settle, signup
 from .pwa_support import (
     cache_names,
     request_log,
@@ -66,6 +66,10 @@ def test_worker_controls_the_page_and_an_offline_reload_reaches_no_server(page: 
     wait_for_worker(page)
     wait_until_warm(page, ("/", "/checkins/new", "/help"))
     assert page.evaluate("() => navigator.serviceWorker.controller.scriptURL").endswith("/sw.js")
+    # Load the dashboard once under the worker, so its chart data is in the data cache too
+    # (the first load after sign-up ran before the worker took control).
+    page.reload()
+    settle(page)
 
     with request_log(live_server.app) as log:
         page.context.set_offline(True)

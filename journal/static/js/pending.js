@@ -146,7 +146,16 @@ async function draw(root, page) {
   root.querySelector('[data-waiting-list]').replaceChildren(...waiting.map(waitingItem));
   root.querySelector('[data-waiting-empty]').hidden = waiting.length > 0;
   root.querySelector('[data-send-now]').hidden = waiting.length === 0;
-  root.querySelector('[data-attention-list]').replaceChildren(...attention.map(attentionItem));
+  const list = root.querySelector('[data-attention-list]');
+  // A redraw follows every message from the worker: keep open "Both versions" panels open,
+  // or a background sync would fold them away while the person is reading.
+  const open = new Set([...list.querySelectorAll('details[open]')]
+    .map((details) => details.closest('[data-intent]').dataset.intent));
+  list.replaceChildren(...attention.map(attentionItem));
+  list.querySelectorAll('[data-intent]').forEach((item) => {
+    const details = item.querySelector('details');
+    if (details && open.has(item.dataset.intent)) details.open = true;
+  });
   root.querySelector('[data-attention-section]').hidden = attention.length === 0;
 }
 
