@@ -84,3 +84,12 @@ def newest_page(list_records: Callable, user: User, page: int, size: int = PAGE_
     page = max(page, 1)
     rows = list_records(user, newest_first=True, limit=size + 1, offset=(page - 1) * size)
     return {"items": rows[:size], "page": page, "has_more": len(rows) > size}
+
+
+def in_date_range(query, model, start: date | None, end: date | None):
+    """Limit a query to rows whose local_date lies in [start, end]; None leaves that side open."""
+    if start:
+        query = query.where(model.local_date >= start)
+    if end:
+        query = query.where(model.local_date <= end)
+    return query

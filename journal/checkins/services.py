@@ -14,6 +14,7 @@ from ..records import (
     check_revision,
     find_owned,
     get_owned,
+    in_date_range,
     iso,
     parse_client_id,
     parse_date,
@@ -154,10 +155,7 @@ def list_checkins(
 ) -> list[CheckIn]:
     """Return the user's check-ins in a date range, oldest first unless asked otherwise."""
     query = select(CheckIn).where(CheckIn.user_id == user.id)
-    if start:
-        query = query.where(CheckIn.local_date >= start)
-    if end:
-        query = query.where(CheckIn.local_date <= end)
+    query = in_date_range(query, CheckIn, start, end)
     if instrument:
         query = query.where(CheckIn.instrument == instrument)
     order = (

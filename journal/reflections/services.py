@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from ..errors import Invalid
 from ..extensions import db
 from ..models import Reflection, TreatmentSession, User
-from ..records import find_owned, get_owned, iso, parse_client_id, user_today
+from ..records import find_owned, get_owned, in_date_range, iso, parse_client_id, user_today
 from ..treatments import services as treatments
 from . import rules
 
@@ -97,10 +97,7 @@ def list_reflections(
         .where(Reflection.user_id == user.id)
         .options(joinedload(Reflection.treatment))
     )
-    if start:
-        query = query.where(Reflection.local_date >= start)
-    if end:
-        query = query.where(Reflection.local_date <= end)
+    query = in_date_range(query, Reflection, start, end)
     if treatment is not None:
         query = query.where(Reflection.treatment_id == treatment.id)
     order = (Reflection.local_date, Reflection.id)

@@ -15,6 +15,7 @@ from ..records import (
     check_revision,
     find_owned,
     get_owned,
+    in_date_range,
     iso,
     parse_client_id,
     user_today,
@@ -119,10 +120,7 @@ def list_treatments(
 ) -> list[TreatmentSession]:
     """Return the user's sessions in a date range, oldest first unless asked otherwise."""
     query = select(TreatmentSession).where(TreatmentSession.user_id == user.id)
-    if start:
-        query = query.where(TreatmentSession.local_date >= start)
-    if end:
-        query = query.where(TreatmentSession.local_date <= end)
+    query = in_date_range(query, TreatmentSession, start, end)
     order = (TreatmentSession.local_date, TreatmentSession.started_at, TreatmentSession.id)
     if newest_first:
         order = tuple(column.desc() for column in order)
