@@ -4,13 +4,18 @@ import os
 
 from flask import Flask
 
-from . import config
+from . import config, paths
 from .extensions import csrf, db, limiter, login_manager, migrate, rest_api
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: config, instance folder, extensions, blueprints, handlers, CLI."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        static_folder=str(paths.STATIC),
+        template_folder=str(paths.TEMPLATES),
+    )
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_object(config.Defaults)
     app.config.from_mapping(config.from_environment())
@@ -37,7 +42,7 @@ def init_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, render_as_batch=True)
+    migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
     csrf.init_app(app)

@@ -14,7 +14,7 @@ a window ends the day before the next session's date and starts no earlier than 
 previous session's date. When two sessions share a date, the earlier one (by ``started_at``) keeps
 only the days before that date, and the later one owns that date (day 0) and the days after it.
 
-Clinical thresholds follow /work/shared/clinical/INSTRUMENTS.md: response = a fall of 50 % or more
+Clinical thresholds follow docs/clinical/INSTRUMENTS.md: response = a fall of 50 % or more
 from baseline, remission = a total below 5, minimal important difference = 5 points. Text shown to
 users calls the daily score a "daily PHQ-9-style score", never "PHQ-9", and never diagnoses.
 """

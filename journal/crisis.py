@@ -1,4 +1,4 @@
-"""Crisis resources by region (shared/clinical/INSTRUMENTS.md; verify at each release)."""
+"""Crisis resources by region (docs/clinical/CRISIS_LINES.md; verify at each release)."""
 
 from dataclasses import dataclass
 

@@ -1,6 +1,6 @@
 """Questionnaires as data, and their pure scoring. No Flask, no database.
 
-Item texts, answer labels and LOINC codes are copied from shared/clinical/INSTRUMENTS.md;
+Item texts, answer labels and LOINC codes are copied from docs/clinical/INSTRUMENTS.md;
 change them only there first.
 """
 

@@ -4,7 +4,7 @@ import gzip
 import sys
 from pathlib import Path
 
-STATIC = Path(__file__).resolve().parent.parent / "journal" / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 MIN_BYTES = 10_000
 SUFFIXES = (".js", ".css", ".svg", ".json")
 

@@ -1,4 +1,4 @@
-"""Draw the app icons into journal/static/icons with Pillow.
+"""Draw the app icons into static/icons with Pillow.
 
     .venv/bin/python scripts/make_icons.py
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-OUT = Path(__file__).resolve().parents[1] / "journal" / "static" / "icons"
+OUT = Path(__file__).resolve().parents[1] / "static" / "icons"
 BRAND = (31, 78, 121, 255)  # #1f4e79
 WHITE = (255, 255, 255, 255)
 SUPERSAMPLE = 4  # draw large, then shrink: smooth edges without an anti-aliasing library

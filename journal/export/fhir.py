@@ -1,6 +1,6 @@
 """A user's questionnaires and daily check-ins as a FHIR R4 Bundle (type "collection").
 
-Per validated PHQ-9 or GAD-7 (codes from shared/clinical/INSTRUMENTS.md, via `instruments`):
+Per validated PHQ-9 or GAD-7 (codes from docs/clinical/INSTRUMENTS.md, via `instruments`):
 - a QuestionnaireResponse (status completed, authored = the local date) whose items have the
   item's LOINC code as linkId and the answer's LA code as valueCoding;
 - US Core "screening assessment"-shaped Observations, each derivedFrom that response: one per

@@ -6,7 +6,6 @@ warning for each one), and no markup from the chart is pasted into the page unes
 """
 
 import base64
-from pathlib import Path
 
 from flask import current_app, render_template
 from weasyprint import CSS, HTML
@@ -14,13 +13,14 @@ from weasyprint.urls import URLFetcher
 
 from ..dashboard import services as charts
 from ..instruments import ATTRIBUTION
+from ..paths import STATIC
 from . import images, report
 
 # The PDF's content box on A4 with 14 mm side margins is 182 mm: 688 CSS px at 96 px/inch.
 # Drawing the charts at that size keeps Plotly's text the size it was laid out for.
 CHART_WIDTH = 688
 CHART_HEIGHTS = {"timeline": 300, "around-sessions": 250}
-STYLESHEET = Path(__file__).resolve().parents[1] / "static" / "css" / "report.css"
+STYLESHEET = STATIC / "css" / "report.css"
 
 
 def chart_svgs(inputs: charts.ChartInputs, browser: str | None) -> dict[str, tuple[str, str]]:

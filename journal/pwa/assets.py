@@ -60,7 +60,7 @@ def _cached_digest(folders: tuple[str, ...]) -> str:
 def cache_version() -> str:
     """Return the deploy's cache version (recomputed on every call in debug mode)."""
     app = current_app
-    folders = (app.static_folder, str(Path(app.root_path) / (app.template_folder or "templates")))
+    folders = (app.static_folder, str(Path(app.root_path, app.template_folder)))
     return tree_digest(list(folders)) if app.debug else _cached_digest(folders)
 
 

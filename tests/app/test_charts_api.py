@@ -153,7 +153,7 @@ def test_vendored_plotly_is_served_gzipped(client):
 
 def test_precompressed_files_are_current():
     """Every .gz in static/ matches its source (run scripts/compress_static.py if not)."""
-    static = Path(__file__).resolve().parents[2] / "journal" / "static"
+    static = Path(__file__).resolve().parents[2] / "static"
     for packed in static.rglob("*.gz"):
         source = packed.with_name(packed.name[:-3])
         assert gzip.decompress(packed.read_bytes()) == source.read_bytes(), packed

@@ -1,4 +1,4 @@
-"""Instrument data and scoring, checked against shared/clinical/INSTRUMENTS.md."""
+"""Instrument data and scoring, checked against docs/clinical/INSTRUMENTS.md."""
 
 import pytest
 
