@@ -170,6 +170,8 @@ def _session_hover(session: Record) -> str:
     route = ROUTE_LABELS.get(session["route"]) or _escape(session["route"])
     if session.get("route_label"):
         route += ": " + _escape(session["route_label"])
+    if session.get("drug"):
+        route = _escape(session["drug"]) + " · " + route
     kind = "Planned session" if session.get("planned") else "Session"
     lines = [f"{kind} {analysis.format_date(session['date'])}"]
     dose = session.get("dose")

@@ -7,47 +7,34 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from . import demo, instruments
+from . import demo, records
 from .auth.services import find_user, register_user
+from .checkins import services as checkins
 from .errors import Invalid
 from .export import json_export
 from .extensions import db
-from .models import CheckIn, Reflection, TreatmentSession, User
+from .models import User
 from .records import user_today
+from .reflections import services as reflections
+from .treatments import services as treatments
 
 
 def load_demo(user: User, data: dict) -> None:
-    """Store a generated history for a user in one transaction, scored like real entries."""
-    for item in data["checkins"]:
-        result = instruments.score(instruments.INSTRUMENTS[item["instrument"]], item["answers"])
-        db.session.add(
-            CheckIn(
-                user=user,
-                client_id=uuid.uuid4(),
-                total=result.total,
-                band=result.band,
-                safety=result.safety,
-                mood=item.get("mood"),
-                note=item.get("note"),
-                instrument=item["instrument"],
-                local_date=item["local_date"],
-                answers=item["answers"],
-            )
-        )
-    sessions = [
-        TreatmentSession(user=user, client_id=uuid.uuid4(), **t) for t in data["treatments"]
-    ]
-    db.session.add_all(sessions)
-    for item in data["reflections"]:
-        fields = {k: v for k, v in item.items() if k != "session_index"}
-        db.session.add(
-            Reflection(
-                user=user,
-                client_id=uuid.uuid4(),
-                treatment=sessions[item["session_index"]],
-                **fields,
-            )
-        )
+    """Store a generated history through the record kernel's rules, in one transaction."""
+    kinds = {"checkins": checkins.KIND, "treatments": treatments.KIND}
+    # The generator makes no duplicates: skip the flush before each occupancy check.
+    with db.session.no_autoflush:
+        sessions = []
+        for key in ("checkins", "treatments"):
+            for item in data[key]:
+                row = records.restore(kinds[key], user, {"client_id": uuid.uuid4()}, item)
+                if key == "treatments":
+                    sessions.append(row)
+        db.session.flush()
+        for item in data["reflections"]:
+            body = {k: v for k, v in item.items() if k != "session_index"}
+            body["treatment_id"] = str(sessions[item["session_index"]].client_id)
+            records.restore(reflections.KIND, user, {"client_id": uuid.uuid4()}, body)
     db.session.commit()
 
 

@@ -147,6 +147,7 @@ def treatment(day: date, route: str, zone: ZoneInfo, rng: random.Random) -> dict
     return {
         "started_at": started,
         "local_date": day,
+        "medication": "ketamine" if route == "iv" else "esketamine",
         "route": route,
         "dose": dose,
         "dose_unit": unit,

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
@@ -60,6 +60,31 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class SyncedRecord(Timestamps):
+    """What every record a phone can create offline shares: owner, client id, revision, times.
+
+    The client id is the phone's UUID for the record, unique per user, so a retried upload is
+    an idempotent upsert; the revision makes a stale edit a conflict instead of a lost update.
+    """
+
+    extra_table_args: tuple = ()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr
+    def user_id(cls) -> Mapped[int]:
+        """The owner; rows go with the account."""
+        # No separate index: the unique constraint below leads with user_id.
+        return mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        """The shared unique constraint, then the record's own."""
+        return (UniqueConstraint("user_id", "client_id"), *cls.extra_table_args)
+
+
 class User(UserMixin, db.Model):
     """A person keeping the journal."""
 
@@ -92,19 +117,12 @@ class User(UserMixin, db.Model):
         return check_password_hash(self.password_hash, password)
 
 
-class CheckIn(Timestamps, db.Model):
+class CheckIn(SyncedRecord, db.Model):
     """One user's answers to one instrument for one local date."""
 
     __tablename__ = "checkins"
-    __table_args__ = (
-        UniqueConstraint("user_id", "client_id"),
-        UniqueConstraint("user_id", "instrument", "local_date"),
-    )
+    extra_table_args = (UniqueConstraint("user_id", "instrument", "local_date"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # No separate index: the unique constraints below lead with user_id.
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     instrument: Mapped[str] = mapped_column(String(16))
     local_date: Mapped[date] = mapped_column(Date)
     answers: Mapped[list[int]] = mapped_column(JSON)
@@ -113,26 +131,22 @@ class CheckIn(Timestamps, db.Model):
     band: Mapped[str] = mapped_column(String(32))
     safety: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
 
     user: Mapped[User] = relationship(back_populates="checkins")
 
 
-class TreatmentSession(Timestamps, db.Model):
+class TreatmentSession(SyncedRecord, db.Model):
     """One treatment session (infusion, injection, nasal spray, ...) a user logged or planned."""
 
     __tablename__ = "treatment_sessions"
-    __table_args__ = (
-        UniqueConstraint("user_id", "client_id"),
-        Index("ix_treatment_sessions_user_id_local_date", "user_id", "local_date"),
-    )
+    extra_table_args = (Index("ix_treatment_sessions_user_id_local_date", "user_id", "local_date"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The date where the user was when they logged it; range queries and timelines use it.
     local_date: Mapped[date] = mapped_column(Date)
+    # The route alone never says which drug an IV infusion was.
+    medication: Mapped[str | None] = mapped_column(String(16))
+    medication_label: Mapped[str | None] = mapped_column(String(80))
     route: Mapped[str] = mapped_column(String(16))
     route_label: Mapped[str | None] = mapped_column(String(80))
     dose: Mapped[float | None] = mapped_column(Float)
@@ -144,7 +158,6 @@ class TreatmentSession(Timestamps, db.Model):
     bp_after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     notes: Mapped[str | None] = mapped_column(Text)
     planned: Mapped[bool] = mapped_column(Boolean, default=False)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
 
     user: Mapped[User] = relationship(back_populates="treatment_sessions")
     # No delete cascade: the database unlinks reflections (SET NULL) so writing is never lost.
@@ -153,18 +166,12 @@ class TreatmentSession(Timestamps, db.Model):
     )
 
 
-class Reflection(Timestamps, db.Model):
+class Reflection(SyncedRecord, db.Model):
     """Integration writing, optionally about one treatment session."""
 
     __tablename__ = "reflections"
-    __table_args__ = (
-        UniqueConstraint("user_id", "client_id"),
-        Index("ix_reflections_user_id_local_date", "user_id", "local_date"),
-    )
+    extra_table_args = (Index("ix_reflections_user_id_local_date", "user_id", "local_date"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    client_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     local_date: Mapped[date] = mapped_column(Date)
     treatment_id: Mapped[int | None] = mapped_column(
         ForeignKey("treatment_sessions.id", ondelete="SET NULL"), index=True
@@ -173,7 +180,6 @@ class Reflection(Timestamps, db.Model):
     text: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     share: Mapped[bool] = mapped_column(Boolean, default=False)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
 
     user: Mapped[User] = relationship(back_populates="reflections")
     treatment: Mapped[TreatmentSession | None] = relationship(back_populates="reflections")

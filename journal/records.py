@@ -1,14 +1,23 @@
-"""Rules every user-owned record shares: client ids, ownership, revisions, local dates."""
+"""The record kernel: one upsert, get, list and delete for every record a phone can sync.
+
+Check-ins, sessions and reflections differ only in their fields and their own rules (a
+`RecordKind`); client ids, ownership (another user's row is a 404), revisions, conflicts and
+races are handled here, once. Nothing here commits: the caller (a view, the API, an import or the
+demo loader) commits once, so a request or a whole import is one transaction.
+"""
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .errors import Conflict, Invalid, NotFound
 from .extensions import db
+from .fields import RecordSpec
 from .models import User, utcnow
 
 
@@ -93,3 +102,119 @@ def in_date_range(query, model, start: date | None, end: date | None):
     if end:
         query = query.where(model.local_date <= end)
     return query
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What makes one kind of synced record different from the others."""
+
+    model: type
+    spec: RecordSpec
+    # Validate a body for this user: return the columns to store, or raise Invalid.
+    clean: Callable[[User, dict], dict]
+    order: Callable[[type], tuple]
+    # Extra output a response carries beyond the spec (e.g. crisis resources).
+    extra_output: Callable[[object], dict] = lambda row: {}
+    # Raise Conflict if another row holds what this one needs (a check-in's date).
+    guard: Callable[[User, dict, uuid.UUID], None] = lambda user, clean, client_id: None
+    # Fields a record keeps once created.
+    fixed: tuple = ()
+    # Which row won a race on a unique constraint (default: the same client id).
+    winner: Callable | None = None
+    options: tuple = field(default_factory=tuple)
+
+    @property
+    def noun(self) -> str:
+        """Name the kind in messages."""
+        return self.spec.name
+
+    def to_dict(self, row) -> dict:
+        """Serialise a row through the spec's allowlist, with the fields every record has."""
+        return {
+            "client_id": str(row.client_id),
+            **self.spec.dump(row),
+            **self.extra_output(row),
+            "revision": row.revision,
+            "created_at": iso(row.created_at),
+            "updated_at": iso(row.updated_at),
+        }
+
+
+def upsert(kind: RecordKind, user: User, client_id: object, data: dict):
+    """Create or update the user's record by client id; return it and whether it was created."""
+    client_id = parse_client_id(client_id)
+    clean = kind.clean(user, data)
+    row = find_owned(kind.model, user, client_id)
+    if row is None:
+        kind.guard(user, clean, client_id)
+        row = kind.model(user_id=user.id, client_id=client_id, **clean)
+        db.session.add(row)
+        flush_or_conflict(kind, user, client_id, clean)
+        return row, True
+    for name in kind.fixed:
+        if clean[name] != getattr(row, name):
+            raise Invalid(f"A {kind.noun} keeps its {name}.", {name: "Cannot change."})
+    unchanged = all(getattr(row, key) == value for key, value in clean.items())
+    if not check_revision(row, data.get("base_revision"), unchanged, kind.to_dict):
+        return row, False
+    kind.guard(user, clean, client_id)
+    for key, value in clean.items():
+        setattr(row, key, value)
+    bump_revision(row)
+    flush_or_conflict(kind, user, client_id, clean)
+    return row, False
+
+
+def restore(kind: RecordKind, user: User, meta: dict, data: dict):
+    """Add a record from an export, keeping its client id, revision and times (same rules)."""
+    clean = kind.clean(user, data)
+    kind.guard(user, clean, meta["client_id"])
+    row = kind.model(user_id=user.id, **meta, **clean)
+    db.session.add(row)
+    return row
+
+
+def flush_or_conflict(kind: RecordKind, user: User, client_id: uuid.UUID, clean: dict) -> None:
+    """Write now; losing a race on a unique constraint (two uploads at once) is a Conflict."""
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        winner = (kind.winner or (lambda u, c, i: find_owned(kind.model, u, i)))(
+            user, clean, client_id
+        )
+        current = kind.to_dict(winner) if winner is not None else None
+        raise Conflict(
+            f"This {kind.noun} was saved by another request; reload it.", current
+        ) from None
+
+
+def get(kind: RecordKind, user: User, client_id: object):
+    """Return the user's record or raise NotFound."""
+    return get_owned(kind.model, user, client_id)
+
+
+def delete(kind: RecordKind, user: User, client_id: object) -> None:
+    """Delete the user's record."""
+    db.session.delete(get(kind, user, client_id))
+    db.session.flush()
+
+
+def list_records(
+    kind: RecordKind,
+    user: User,
+    start: date | None = None,
+    end: date | None = None,
+    *where,
+    newest_first: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list:
+    """Return the user's records in a date range (and any extra filters), oldest first."""
+    model = kind.model
+    query = select(model).where(model.user_id == user.id, *where).options(*kind.options)
+    query = in_date_range(query, model, start, end)
+    order = kind.order(model)
+    if newest_first:
+        order = tuple(column.desc() for column in order)
+    return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))

@@ -30,10 +30,9 @@ def test_config(**overrides) -> dict:
 test_config.__test__ = False  # a helper, not a test, despite its name
 
 
-@pytest.fixture
-def app():
-    """Create an app with an empty schema, and drop it afterwards."""
-    app = create_app(test_config())
+def app_with_schema(**overrides):
+    """Yield an app with an empty schema, and drop it afterwards (for fixtures)."""
+    app = create_app(test_config(**overrides))
     with app.app_context():
         db.create_all()
     # No app context stays pushed during the test: requests would reuse it, and its `g`
@@ -44,6 +43,12 @@ def app():
         db.drop_all()
         # Close pooled connections, or PostgreSQL runs leak one per test (a ResourceWarning).
         db.engine.dispose()
+
+
+@pytest.fixture
+def app():
+    """Create an app with an empty schema, and drop it afterwards."""
+    yield from app_with_schema()
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ..treatments import rules as treatment_rules
+from ..checkins.rules import CHECKIN
+from ..fields import RecordSpec
+from ..reflections.rules import REFLECTION
+from ..treatments.rules import TREATMENT
 
 
 class StrictInteger(fields.Integer):
@@ -105,22 +108,6 @@ class InstrumentList(Schema):
     items = fields.List(fields.Nested(InstrumentOut))
 
 
-class CheckInIn(Body):
-    """A check-in to create or update."""
-
-    instrument = fields.String(required=True, metadata={"example": "daily"})
-    local_date = fields.Date(required=True)
-    # Items are checked by the instrument's own rules (one place, 1-based messages).
-    answers = fields.List(
-        fields.Raw(metadata={"type": "integer", "minimum": 0, "maximum": 3}),
-        required=True,
-        metadata={"example": [1, 2, 1, 0, 0, 1, 0, 0, 0]},
-    )
-    mood = StrictInteger(allow_none=True, load_default=None)
-    note = fields.String(allow_none=True, load_default=None)
-    base_revision = StrictInteger(allow_none=True, load_default=None)
-
-
 class Resource(Schema):
     """A crisis service and how to reach it."""
 
@@ -147,17 +134,36 @@ class Record(Schema):
     updated_at = iso_string("date-time")
 
 
-class CheckInOut(Record):
-    """A stored check-in with its score."""
+class RecordBody(Body):
+    """Fields every record upload may carry besides its own."""
 
-    instrument = fields.String()
-    local_date = iso_string("date")
-    answers = fields.List(fields.Integer())
-    mood = fields.Integer(allow_none=True)
-    note = fields.String(allow_none=True)
-    total = fields.Integer()
-    band = fields.String()
-    safety = fields.Nested(Safety, allow_none=True)
+    base_revision = StrictInteger(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "The revision this edit is based on (omit to create)"},
+    )
+
+
+def documented(properties: dict, required: tuple = ()) -> dict:
+    """Return marshmallow fields that carry a spec's JSON Schema; the spec itself validates."""
+    return {
+        name: fields.Raw(metadata=schema, required=name in required, allow_none=True)
+        for name, schema in properties.items()
+    }
+
+
+def input_schema(spec: RecordSpec, name: str) -> type[Schema]:
+    """Return a record's request body schema, derived from its spec."""
+    return RecordBody.from_dict(documented(spec.input_schema(), spec.required()), name=name)
+
+
+def output_schema(spec: RecordSpec, name: str, **extra) -> type[Schema]:
+    """Return a record's response schema, derived from its spec's output allowlist."""
+    return Record.from_dict({**documented(spec.output_schema()), **extra}, name=name)
+
+
+CheckInIn = input_schema(CHECKIN, "CheckInIn")
+CheckInOut = output_schema(CHECKIN, "CheckInOut", safety=fields.Nested(Safety, allow_none=True))
 
 
 class CheckInList(Schema):
@@ -180,92 +186,12 @@ class CheckInQuery(RangeQuery):
     """Filter check-ins by date range and instrument."""
 
     instrument = fields.String(
-        load_default=None, validate=validate.OneOf(["daily", "phq9", "gad7"])
+        load_default=None, validate=validate.OneOf(list(CHECKIN.field("instrument").options))
     )
 
 
-class StrictNumber(fields.Float):
-    """A JSON number; refuses strings like "0.5" (and booleans, like Float)."""
-
-    def _validated(self, value):
-        """Refuse strings, which Float would parse."""
-        if isinstance(value, str):
-            raise ValidationError("Not a valid number.")
-        return super()._validated(value)
-
-
-def strict_boolean() -> fields.Boolean:
-    """Return a JSON true/false field defaulting to false ("yes" is not a boolean here)."""
-    return fields.Boolean(truthy={True}, falsy={False}, load_default=False)
-
-
-class SideEffects(Schema):
-    """Side effects during or after a session; leave out what was not noted."""
-
-    dissociation = StrictInteger(
-        allow_none=True,
-        metadata={"minimum": 0, "maximum": 10, "description": "How disconnected, 0-10"},
-    )
-    nausea = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
-    dizziness = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
-    headache = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
-    sedation = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
-    anxiety = fields.String(allow_none=True, metadata={"enum": list(treatment_rules.LEVELS)})
-
-
-class BloodPressure(Schema):
-    """A blood pressure reading in mmHg; systolic above diastolic."""
-
-    systolic = StrictInteger(required=True, metadata={"minimum": 60, "maximum": 260})
-    diastolic = StrictInteger(required=True, metadata={"minimum": 30, "maximum": 160})
-
-
-class TreatmentIn(Body):
-    """A treatment session to create or update (a date after today must be planned)."""
-
-    started_at = fields.AwareDateTime(
-        required=True,
-        error_messages={"invalid_awareness": treatment_rules.STARTED_AT_FORMAT},
-        metadata={"example": "2026-01-31T09:30:00-06:00"},
-    )
-    route = fields.String(required=True, metadata={"enum": list(treatment_rules.ROUTES)})
-    route_label = fields.String(
-        allow_none=True, load_default=None, metadata={"description": "Required for route other"}
-    )
-    dose = StrictNumber(
-        allow_none=True,
-        load_default=None,
-        metadata={"description": "Above 0; at most 1000 mg or 10 mg/kg"},
-    )
-    dose_unit = fields.String(
-        allow_none=True, load_default=None, metadata={"enum": list(treatment_rules.DOSE_MAX)}
-    )
-    clinic = fields.String(allow_none=True, load_default=None)
-    intention = fields.String(allow_none=True, load_default=None)
-    side_effects = fields.Nested(SideEffects, allow_none=True, load_default=None)
-    bp_before = fields.Nested(BloodPressure, allow_none=True, load_default=None)
-    bp_after = fields.Nested(BloodPressure, allow_none=True, load_default=None)
-    notes = fields.String(allow_none=True, load_default=None)
-    planned = strict_boolean()
-    base_revision = StrictInteger(allow_none=True, load_default=None)
-
-
-class TreatmentOut(Record):
-    """A stored treatment session; started_at is given in the user's time zone."""
-
-    started_at = iso_string("date-time")
-    local_date = iso_string("date")
-    route = fields.String()
-    route_label = fields.String(allow_none=True)
-    dose = fields.Float(allow_none=True)
-    dose_unit = fields.String(allow_none=True)
-    clinic = fields.String(allow_none=True)
-    intention = fields.String(allow_none=True)
-    side_effects = fields.Nested(SideEffects, allow_none=True)
-    bp_before = fields.Nested(BloodPressure, allow_none=True)
-    bp_after = fields.Nested(BloodPressure, allow_none=True)
-    notes = fields.String(allow_none=True)
-    planned = fields.Boolean()
+TreatmentIn = input_schema(TREATMENT, "TreatmentIn")
+TreatmentOut = output_schema(TREATMENT, "TreatmentOut")
 
 
 class TreatmentList(Schema):
@@ -274,41 +200,8 @@ class TreatmentList(Schema):
     items = fields.List(fields.Nested(TreatmentOut))
 
 
-class Prompts(Schema):
-    """Answers to the guided integration prompts; leave out the ones not answered."""
-
-    came_up = fields.String(allow_none=True)
-    feelings = fields.String(allow_none=True)
-    body = fields.String(allow_none=True)
-    insight = fields.String(allow_none=True)
-    action = fields.String(allow_none=True)
-
-
-class ReflectionIn(Body):
-    """A reflection to create or update; private unless `share` is true."""
-
-    local_date = fields.Date(required=True)
-    treatment_id = fields.String(
-        allow_none=True,
-        load_default=None,
-        metadata={"format": "uuid", "description": "The session's client_id"},
-    )
-    prompts = fields.Nested(Prompts, allow_none=True, load_default=None)
-    text = fields.String(allow_none=True, load_default=None)
-    tags = fields.List(fields.String(), allow_none=True, load_default=None)
-    share = strict_boolean()
-    base_revision = StrictInteger(allow_none=True, load_default=None)
-
-
-class ReflectionOut(Record):
-    """A stored reflection."""
-
-    local_date = iso_string("date")
-    treatment_id = iso_string("uuid", allow_none=True)
-    prompts = fields.Nested(Prompts, allow_none=True)
-    text = fields.String(allow_none=True)
-    tags = fields.List(fields.String())
-    share = fields.Boolean()
+ReflectionIn = input_schema(REFLECTION, "ReflectionIn")
+ReflectionOut = output_schema(REFLECTION, "ReflectionOut")
 
 
 class ReflectionList(Schema):

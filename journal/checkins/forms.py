@@ -5,7 +5,7 @@ from wtforms import DateField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from ..instruments import MOOD_MAX, MOOD_MIN, Instrument
-from .services import NOTE_MAX
+from .rules import CHECKIN
 
 
 class CheckInFormBase(FlaskForm):
@@ -13,7 +13,7 @@ class CheckInFormBase(FlaskForm):
 
     local_date = DateField("Date", validators=[InputRequired()])
     note = TextAreaField(
-        "Note (optional)", validators=[Optional()], render_kw={"maxlength": NOTE_MAX, "rows": 3}
+        "Note (optional)", validators=[Optional()], render_kw={**CHECKIN.attrs("note"), "rows": 3}
     )
 
 

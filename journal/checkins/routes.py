@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 
 from .. import crisis, instruments
 from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..form_errors import form_status, show_service_errors
 from ..records import newest_page, user_today
 from . import bp, services
 from .forms import checkin_form_class, form_to_data, item_field_names
@@ -19,19 +21,14 @@ def instrument_or_404(instrument_id: str | None) -> instruments.Instrument:
     return instruments.INSTRUMENTS[instrument_id]
 
 
-def apply_service_errors(form, instrument, exc: Invalid) -> None:
-    """Show a service's field errors next to the matching form fields."""
-    for name, message in exc.fields.items():
-        if name.startswith("answers."):
-            name = "item" + name.split(".", 1)[1]
-        field = form._fields.get(name)
-        target = field.errors if field is not None else form.form_errors
-        target.append(message)
+def field_for(name: str) -> str:
+    """Return the form field that shows a service error about `name` (answers.3 -> item3)."""
+    return "item" + name.split(".", 1)[1] if name.startswith("answers.") else name
 
 
 def render_form(form, instrument, client_id, checkin=None, base_revision=None):
     """Render the check-in form page (422 when it carries errors)."""
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template(
         "checkins/form.html",
         form=form,
@@ -50,8 +47,9 @@ def save(form, instrument, client_id, base_revision=None):
     data["base_revision"] = base_revision
     try:
         checkin, _created = services.upsert_checkin(current_user, client_id, data)
+        db.session.commit()
     except Invalid as exc:
-        apply_service_errors(form, instrument, exc)
+        show_service_errors(form, exc, field_for)
         return None
     except Conflict as exc:
         form.form_errors.append(exc.message)
@@ -139,6 +137,7 @@ def delete(client_id):
     checkin = services.get_checkin(current_user, client_id)
     if request.method == "POST":
         services.delete_checkin(current_user, client_id)
+        db.session.commit()
         flash("Check-in deleted.", "info")
         return redirect(url_for("checkins.index"))
     return render_template(

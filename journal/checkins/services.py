@@ -1,84 +1,17 @@
-"""Validate, score and store check-ins: the one place both the pages and the API use."""
+"""Check-ins: their kind for the record kernel, and when a questionnaire is next due."""
 
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from .. import crisis, instruments
-from ..errors import Conflict, Invalid
+from .. import crisis, records
+from ..errors import Conflict
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
-from ..records import (
-    bump_revision,
-    check_revision,
-    find_owned,
-    get_owned,
-    in_date_range,
-    iso,
-    parse_client_id,
-    parse_date,
-    user_today,
-)
+from ..records import user_today
+from . import rules
 
-NOTE_MAX = 5000
 VALIDATED_INTERVAL = timedelta(days=14)
-
-
-def checkin_to_dict(checkin: CheckIn) -> dict:
-    """Serialise a check-in through an allowlist of fields."""
-    return {
-        "client_id": str(checkin.client_id),
-        "instrument": checkin.instrument,
-        "local_date": iso(checkin.local_date),
-        "answers": list(checkin.answers),
-        "mood": checkin.mood,
-        "note": checkin.note,
-        "total": checkin.total,
-        "band": checkin.band,
-        "safety": crisis.resources_for(checkin.user.region) if checkin.safety else None,
-        "revision": checkin.revision,
-        "created_at": iso(checkin.created_at),
-        "updated_at": iso(checkin.updated_at),
-    }
-
-
-def clean_checkin(user: User, data: dict) -> dict:
-    """Validate a check-in body and score it; raise Invalid with every field's problem."""
-    errors: dict[str, str] = {}
-    fields: dict = {}
-    try:
-        instrument = instruments.get_instrument(data.get("instrument"))
-    except instruments.InvalidAnswers as exc:
-        raise Invalid("Unknown instrument.", exc.fields) from None
-    try:
-        fields["local_date"] = parse_date(data.get("local_date"), "local_date")
-        if fields["local_date"] > user_today(user):
-            errors["local_date"] = "This date is after today where you are."
-    except Invalid as exc:
-        errors.update(exc.fields)
-    try:
-        result = instruments.score(instrument, data.get("answers"))
-    except instruments.InvalidAnswers as exc:
-        errors.update(exc.fields)
-    try:
-        fields["mood"] = instruments.validate_mood(instrument, data.get("mood"))
-    except instruments.InvalidAnswers as exc:
-        errors.update(exc.fields)
-    note = data.get("note") or None
-    if note is not None and (not isinstance(note, str) or len(note) > NOTE_MAX):
-        errors["note"] = f"A note is text of at most {NOTE_MAX:,} characters."
-    if errors:
-        raise Invalid("Some fields need attention.", errors)
-    return {
-        **fields,
-        "instrument": instrument.id,
-        "answers": list(data["answers"]),
-        "note": note,
-        "total": result.total,
-        "band": result.band,
-        "safety": result.safety,
-    }
 
 
 def occupant(user: User, instrument: str, local_date: date) -> CheckIn | None:
@@ -98,50 +31,43 @@ def refuse_occupied_date(user: User, clean: dict, client_id) -> None:
         raise Conflict("There is already a check-in for this date.", checkin_to_dict(other))
 
 
+KIND = records.RecordKind(
+    model=CheckIn,
+    spec=rules.CHECKIN,
+    clean=lambda user, data: rules.clean_checkin(data, user_today(user)),
+    order=lambda model: (model.local_date, model.id),
+    extra_output=lambda checkin: {
+        "safety": crisis.resources_for(checkin.user.region) if checkin.safety else None
+    },
+    guard=refuse_occupied_date,
+    fixed=("instrument",),
+    winner=lambda user, clean, client_id: occupant(user, clean["instrument"], clean["local_date"]),
+)
+
+
+def checkin_to_dict(checkin: CheckIn) -> dict:
+    """Serialise a check-in through its allowlist."""
+    return KIND.to_dict(checkin)
+
+
+def clean_checkin(user: User, data: dict) -> dict:
+    """Validate a check-in body and score it; raise Invalid with every field's problem."""
+    return KIND.clean(user, data)
+
+
 def upsert_checkin(user: User, client_id: object, data: dict) -> tuple[CheckIn, bool]:
     """Create or update a check-in by client id; return it and whether it was created."""
-    client_id = parse_client_id(client_id)
-    clean = clean_checkin(user, data)
-    checkin = find_owned(CheckIn, user, client_id)
-    created = checkin is None
-    if created:
-        refuse_occupied_date(user, clean, client_id)
-        checkin = CheckIn(user=user, client_id=client_id, **clean)
-        db.session.add(checkin)
-    else:
-        if clean["instrument"] != checkin.instrument:
-            raise Invalid("A check-in keeps its instrument.", {"instrument": "Cannot change."})
-        unchanged = all(getattr(checkin, k) == v for k, v in clean.items())
-        if not check_revision(checkin, data.get("base_revision"), unchanged, checkin_to_dict):
-            return checkin, False
-        refuse_occupied_date(user, clean, client_id)
-        for key, value in clean.items():
-            setattr(checkin, key, value)
-        bump_revision(checkin)
-    commit_or_conflict(user, clean, client_id)
-    return checkin, created
-
-
-def commit_or_conflict(user: User, clean: dict, client_id) -> None:
-    """Commit; a unique-constraint race (two uploads at once) becomes a Conflict."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        other = occupant(user, clean["instrument"], clean["local_date"])
-        current = checkin_to_dict(other) if other else None
-        raise Conflict("There is already a check-in for this date.", current) from None
+    return records.upsert(KIND, user, client_id, data)
 
 
 def get_checkin(user: User, client_id: object) -> CheckIn:
     """Return the user's check-in or raise NotFound."""
-    return get_owned(CheckIn, user, client_id)
+    return records.get(KIND, user, client_id)
 
 
 def delete_checkin(user: User, client_id: object) -> None:
     """Delete the user's check-in."""
-    db.session.delete(get_checkin(user, client_id))
-    db.session.commit()
+    records.delete(KIND, user, client_id)
 
 
 def list_checkins(
@@ -149,22 +75,11 @@ def list_checkins(
     start: date | None = None,
     end: date | None = None,
     instrument: str | None = None,
-    newest_first: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
+    **page,
 ) -> list[CheckIn]:
     """Return the user's check-ins in a date range, oldest first unless asked otherwise."""
-    query = select(CheckIn).where(CheckIn.user_id == user.id)
-    query = in_date_range(query, CheckIn, start, end)
-    if instrument:
-        query = query.where(CheckIn.instrument == instrument)
-    order = (
-        (CheckIn.local_date.desc(), CheckIn.id.desc())
-        if newest_first
-        else (CheckIn.local_date, CheckIn.id)
-    )
-    query = query.order_by(*order).offset(offset).limit(limit)
-    return list(db.session.scalars(query))
+    where = (CheckIn.instrument == instrument,) if instrument else ()
+    return records.list_records(KIND, user, start, end, *where, **page)
 
 
 def last_taken(user: User, instrument: str) -> date | None:

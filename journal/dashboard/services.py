@@ -9,6 +9,7 @@ from sqlalchemy import select
 from .. import analysis, charts
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
+from ..treatments.rules import medication_name
 
 CHART_NAMES = ("timeline", "around-sessions", "session-change", "items")
 CHART_TITLES = {
@@ -51,6 +52,8 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     sessions = select(
         TreatmentSession.local_date,
         TreatmentSession.started_at,
+        TreatmentSession.medication,
+        TreatmentSession.medication_label,
         TreatmentSession.route,
         TreatmentSession.route_label,
         TreatmentSession.dose,
@@ -77,7 +80,8 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
                 {"date": row.local_date, "instrument": row.instrument, "total": row.total}
             )
     session_rows = [
-        {"date": row.local_date, **row._asdict()} for row in db.session.execute(sessions)
+        {"date": row.local_date, "drug": medication_name(row), **row._asdict()}
+        for row in db.session.execute(sessions)
     ]
     return ChartInputs(daily, validated, session_rows, start, end)
 

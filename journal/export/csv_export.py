@@ -13,64 +13,63 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from ..checkins.rules import CHECKIN
+from ..fields import Group, RecordSpec, Tags
 from ..models import User
-from ..reflections import rules as reflection_rules
+from ..reflections.rules import REFLECTION
 from ..reflections.services import reflection_to_dict
-from ..treatments import rules as treatment_rules
+from ..treatments.rules import TREATMENT
 from ..treatments.services import treatment_to_dict
 from . import json_export
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 ITEMS = 9
 FLUSH_ROWS = 200
+RECORD_COLUMNS = ("revision", "created_at", "updated_at")
+
+
+def spec_columns(spec: RecordSpec) -> list[str]:
+    """Return a record's CSV columns: its output fields, each group's parts in their own column.
+
+    A group's part is named like its form control (bp_before_systolic), else by its key.
+    """
+    columns = ["client_id"]
+    for name in spec.output_names():
+        declared = spec.fields.get(name)
+        if isinstance(declared, Group) and name not in spec.outputs:
+            columns += [sub.form or key for key, sub in declared.fields.items()]
+        elif name == "answers":
+            columns += [f"item_{n}" for n in range(1, ITEMS + 1)]
+        else:
+            columns.append(name)
+    return columns + list(RECORD_COLUMNS)
+
+
+def flatten(spec: RecordSpec, data: dict) -> dict:
+    """Flatten one serialised record into its CSV columns."""
+    row = dict(data)
+    for name, declared in spec.fields.items():
+        if name in spec.outputs:
+            continue
+        if isinstance(declared, Group):
+            parts = row.pop(name) or {}
+            row.update({sub.form or key: parts.get(key) for key, sub in declared.fields.items()})
+        elif isinstance(declared, Tags):
+            # A tag has no comma, so ", " joins them reversibly.
+            row[name] = ", ".join(row[name])
+    answers = row.pop("answers", None)
+    if answers is not None:
+        row.update({f"item_{n}": a for n, a in enumerate(answers, start=1)})
+    return row
+
 
 CHECKIN_COLUMNS = [
-    "client_id",
-    "instrument",
-    "local_date",
-    *(f"item_{n}" for n in range(1, ITEMS + 1)),
-    "mood",
-    "total",
-    "band",
+    *spec_columns(CHECKIN)[: -len(RECORD_COLUMNS)],
     "item9_positive",
-    "note",
-    "revision",
-    "created_at",
-    "updated_at",
+    *RECORD_COLUMNS,
 ]
-TREATMENT_COLUMNS = [
-    "client_id",
-    "started_at",
-    "local_date",
-    "route",
-    "route_label",
-    "dose",
-    "dose_unit",
-    "clinic",
-    "intention",
-    *treatment_rules.SIDE_EFFECTS,
-    "bp_before_systolic",
-    "bp_before_diastolic",
-    "bp_after_systolic",
-    "bp_after_diastolic",
-    "notes",
-    "planned",
-    "revision",
-    "created_at",
-    "updated_at",
-]
-REFLECTION_COLUMNS = [
-    "client_id",
-    "local_date",
-    "treatment_id",
-    *reflection_rules.PROMPTS,
-    "text",
-    "tags",
-    "share",
-    "revision",
-    "created_at",
-    "updated_at",
-]
+TREATMENT_COLUMNS = spec_columns(TREATMENT)
+REFLECTION_COLUMNS = spec_columns(REFLECTION)
 
 
 def safe_cell(value: object) -> object:
@@ -92,28 +91,17 @@ def read_cell(text: str) -> str:
 
 def checkin_row(checkin) -> dict:
     """Flatten a check-in: one column per item (GAD-7 leaves items 8 and 9 empty)."""
-    data = json_export.export_checkin(checkin)
-    answers = data.pop("answers")
-    return {**data, **{f"item_{n}": a for n, a in enumerate(answers, start=1)}}
+    return flatten(CHECKIN, json_export.export_checkin(checkin))
 
 
 def treatment_row(treatment) -> dict:
     """Flatten a session: one column per side effect and blood pressure number."""
-    data = treatment_to_dict(treatment)
-    effects = data.pop("side_effects") or {}
-    row = {**data, **{name: effects.get(name) for name in treatment_rules.SIDE_EFFECTS}}
-    for moment in ("bp_before", "bp_after"):
-        reading = row.pop(moment) or {}
-        row[f"{moment}_systolic"] = reading.get("systolic")
-        row[f"{moment}_diastolic"] = reading.get("diastolic")
-    return row
+    return flatten(TREATMENT, treatment_to_dict(treatment))
 
 
 def reflection_row(reflection) -> dict:
-    """Flatten a reflection: one column per prompt; tags joined by ", " (a tag has no comma)."""
-    data = reflection_to_dict(reflection)
-    prompts = data.pop("prompts") or {}
-    return {**data, **prompts, "tags": ", ".join(data["tags"])}
+    """Flatten a reflection: one column per prompt; tags joined by ", "."""
+    return flatten(REFLECTION, reflection_to_dict(reflection))
 
 
 class _Sink(io.RawIOBase):

@@ -11,6 +11,9 @@ Daily check-ins are not a validated instrument and have no LOINC panel: each is 
 coded in the app's own code system (<base URL>fhir/CodeSystem/daily-checkin), with the items and
 the mood as components.
 
+Each session that happened is a MedicationAdministration named by text only (medication, route,
+dose): no RxNorm or SNOMED code for these is verified, and a guessed code is worse than none.
+
 A Basic resource at the head of the bundle carries the LOINC notice and the PHQ-9/GAD-7
 attribution as narrative (a Bundle has no narrative of its own). Resource ids are UUIDs derived
 from each check-in's client id, so exporting twice gives the same ids.
@@ -24,7 +27,10 @@ from datetime import datetime
 
 from .. import instruments, models
 from ..checkins import services as checkins
-from ..models import CheckIn, User
+from ..models import CheckIn, TreatmentSession, User
+from ..records import user_today
+from ..treatments import rules as treatment_rules
+from ..treatments import services as treatments
 
 LOINC = "http://loinc.org"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -177,6 +183,25 @@ def daily_resource(checkin: CheckIn, subject: dict, system: str) -> dict:
     return observation
 
 
+def session_resource(treatment: TreatmentSession, subject: dict) -> dict:
+    """Return a session that happened as a MedicationAdministration (text, no codes)."""
+    dosage = {"route": {"text": treatment_rules.ROUTES.get(treatment.route, treatment.route)}}
+    if treatment.route_label:
+        dosage["text"] = treatment.route_label
+    if treatment.dose is not None:
+        dosage["dose"] = {"value": treatment.dose, "unit": treatment.dose_unit}
+    medication = treatment_rules.medication_name(treatment) or "Not recorded"
+    return {
+        "resourceType": "MedicationAdministration",
+        "id": resource_id(treatment.client_id, "session"),
+        "status": "completed",
+        "medicationCodeableConcept": {"text": medication},
+        "subject": subject,
+        "effectiveDateTime": treatment.started_at.isoformat(),
+        "dosage": dosage,
+    }
+
+
 def bundle_chunks(user: User, base_url: str, now: datetime | None = None) -> Iterator[str]:
     """Yield the Bundle as JSON in pieces, one entry at a time, oldest check-in first."""
     now = (now or models.utcnow()).replace(microsecond=0)
@@ -199,5 +224,10 @@ def bundle_chunks(user: User, base_url: str, now: datetime | None = None) -> Ite
         else:
             resources = validated_resources(checkin, subject)
         for resource in resources:
+            yield ",\n" + json.dumps(entry(resource), ensure_ascii=False)
+    today = user_today(user)
+    for treatment in treatments.list_treatments(user):
+        if treatment_rules.has_happened(treatment.planned, treatment.local_date, today):
+            resource = session_resource(treatment, subject)
             yield ",\n" + json.dumps(entry(resource), ensure_ascii=False)
     yield "]}\n"

@@ -23,8 +23,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import crisis, models
+from .. import records as kernel
 from ..checkins import services as checkins
-from ..errors import Invalid
+from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..models import CheckIn, Reflection, TreatmentSession, User
 from ..records import iso, parse_client_id
@@ -146,14 +147,14 @@ def records(document: dict, key: str) -> list[dict]:
 
 
 def add_records(user: User, document: dict) -> dict[str, int]:
-    """Validate and add every record with the services' own rules (sessions first: links)."""
+    """Validate and add every record with the kernel's own rules (sessions first: links)."""
     steps = (
-        ("treatments", treatments.clean_treatment, TreatmentSession),
-        ("checkins", checkins.clean_checkin, CheckIn),
-        ("reflections", reflections.clean_reflection, Reflection),
+        ("treatments", treatments.KIND),
+        ("checkins", checkins.KIND),
+        ("reflections", reflections.KIND),
     )
     counts = {}
-    for key, clean, model in steps:
+    for key, kind in steps:
         items = records(document, key)
         for n, item in enumerate(items):
             prefix = f"{key}.{n}"
@@ -161,10 +162,9 @@ def add_records(user: User, document: dict) -> dict[str, int]:
             # Derived fields in the file are ignored: the validation recomputes them.
             data = {k: v for k, v in item.items() if k not in DERIVED[key]}
             try:
-                fields = clean(user, data)
-            except Invalid as exc:
+                kernel.restore(kind, user, meta, data)
+            except (Invalid, Conflict) as exc:
                 raise prefixed(exc, prefix) from None
-            db.session.add(model(user_id=user.id, **meta, **fields))
         # A reflection names its session by client id: the sessions must be findable first.
         db.session.flush()
         counts[key] = len(items)

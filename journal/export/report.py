@@ -232,12 +232,6 @@ def side_effects_text(effects: dict | None) -> str:
     return ", ".join(parts)
 
 
-def route_text(route: str, label: str | None) -> str:
-    """Name a session's route for the table ("IV infusion", "Other: TMS")."""
-    name = treatment_rules.ROUTES.get(route, route)
-    return f"{name}: {label}" if label else name
-
-
 def session_rows(
     user: User, start: date, end: date, limit: int | None
 ) -> tuple[list[SessionRow], int]:
@@ -250,7 +244,7 @@ def session_rows(
     return [
         SessionRow(
             t.local_date,
-            route_text(t.route, t.route_label),
+            treatment_rules.describe(t),
             f"{t.dose:g} {t.dose_unit}" if t.dose is not None else "",
             side_effects_text(t.side_effects),
             t.planned,
@@ -309,8 +303,7 @@ def shared_reflections(
         shown.append(
             SharedReflection(
                 reflection.local_date,
-                f"{route_text(session.route, session.route_label)}, "
-                f"{analysis.format_date(session.local_date)}"
+                f"{treatment_rules.describe(session)}, {analysis.format_date(session.local_date)}"
                 if session is not None
                 else None,
                 parts,

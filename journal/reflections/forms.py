@@ -5,14 +5,17 @@ from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringFi
 from wtforms.validators import InputRequired, Optional
 
 from ..models import Reflection, TreatmentSession
-from ..treatments.rules import ROUTES
+from ..treatments.rules import describe
 from . import rules
+from .rules import REFLECTION
 
 
-def prompt_field(question: str) -> TextAreaField:
+def prompt_field(key: str) -> TextAreaField:
     """Return a text box for one guided prompt."""
     return TextAreaField(
-        question, validators=[Optional()], render_kw={"maxlength": rules.PROMPT_MAX, "rows": 3}
+        rules.PROMPTS[key],
+        validators=[Optional()],
+        render_kw={**REFLECTION.attrs(f"prompts.{key}"), "rows": 3},
     )
 
 
@@ -21,13 +24,13 @@ class ReflectionForm(FlaskForm):
 
     local_date = DateField("Date", validators=[InputRequired()])
     session = SelectField("About the session", choices=[], validate_choice=False)
-    came_up = prompt_field(rules.PROMPTS["came_up"])
-    feelings = prompt_field(rules.PROMPTS["feelings"])
-    body = prompt_field(rules.PROMPTS["body"])
-    insight = prompt_field(rules.PROMPTS["insight"])
-    action = prompt_field(rules.PROMPTS["action"])
+    came_up = prompt_field("came_up")
+    feelings = prompt_field("feelings")
+    body = prompt_field("body")
+    insight = prompt_field("insight")
+    action = prompt_field("action")
     text = TextAreaField(
-        "Anything else", validators=[Optional()], render_kw={"maxlength": rules.TEXT_MAX, "rows": 6}
+        "Anything else", validators=[Optional()], render_kw={**REFLECTION.attrs("text"), "rows": 6}
     )
     tags = StringField(
         "Tags (separated by commas, optional)",
@@ -40,8 +43,7 @@ class ReflectionForm(FlaskForm):
 
 def session_label(treatment: TreatmentSession) -> str:
     """Label a session in the picker: its date and route."""
-    route = ROUTES.get(treatment.route, treatment.route)
-    label = f"{treatment.local_date.strftime('%a %-d %b %Y')} · {route}"
+    label = f"{treatment.local_date.strftime('%a %-d %b %Y')} · {describe(treatment)}"
     return label + (" (planned)" if treatment.planned else "")
 
 

@@ -6,6 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..form_errors import form_status, show_service_errors
 from ..records import newest_page, user_today
 from . import bp, rules, services
 from .forms import ReflectionForm, field_for, fill_form, form_to_data, set_session_choices
@@ -16,20 +18,14 @@ CONFLICT_HELP = (
 )
 
 
-def apply_service_errors(form: ReflectionForm, exc: Invalid) -> None:
-    """Show a service's field errors next to the matching form fields."""
-    for name, message in exc.fields.items():
-        field = form._fields.get(field_for(name))
-        (field.errors if field is not None else form.form_errors).append(message)
-
-
 def save(form: ReflectionForm, client_id: str, base_revision: int | None = None):
     """Send a valid form to the service; return (redirect or None, the server copy on conflict)."""
     data = {**form_to_data(form), "base_revision": base_revision}
     try:
         reflection, _created = services.upsert_reflection(current_user, client_id, data)
+        db.session.commit()
     except Invalid as exc:
-        apply_service_errors(form, exc)
+        show_service_errors(form, exc, field_for)
         return None, None
     except Conflict as exc:
         form.form_errors.append(CONFLICT_HELP)
@@ -45,7 +41,7 @@ def follow_up(key: str | None):
 
 def render_form(form, client_id, reflection=None, base_revision=None, current=None, **context):
     """Render the reflection form (422 when it carries errors)."""
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template(
         "reflections/form.html",
         form=form,
@@ -54,6 +50,7 @@ def render_form(form, client_id, reflection=None, base_revision=None, current=No
         base_revision=base_revision,
         current=current,
         prompts=rules.PROMPTS,
+        record_fields=rules.REFLECTION.vocabulary(),
         **context,
     ), status
 
@@ -135,6 +132,7 @@ def delete(client_id):
     reflection = services.get_reflection(current_user, client_id)
     if request.method == "POST":
         services.delete_reflection(current_user, client_id)
+        db.session.commit()
         flash("Reflection deleted.", "info")
         return redirect(url_for("reflections.index"))
     return render_template("reflections/delete.html", reflection=reflection)

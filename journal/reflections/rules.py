@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..errors import Invalid
-from ..treatments.rules import EARLIEST, clean_text
+from ..fields import Boolean, Day, Group, Output, RecordSpec, Reference, Tags, Text
 
 PROMPTS = {
     "came_up": "What came up?",
@@ -20,10 +20,6 @@ PROMPTS = {
     "insight": "Any insight?",
     "action": "One action I will take",
 }
-PROMPT_MAX = 5000
-TEXT_MAX = 20000
-TAGS_MAX = 20
-TAG_MAX = 40
 FOLLOW_UPS = (
     ("day0", 0, "On the day"),
     ("day1", 1, "The next day"),
@@ -33,85 +29,40 @@ OPEN_FOR = timedelta(days=7)
 # The dashboard looks this far back for sessions whose prompts may still be open.
 PROMPT_HORIZON = timedelta(days=max(offset for _key, offset, _label in FOLLOW_UPS)) + OPEN_FOR
 
-
-def clean_prompts(value: object, errors: dict) -> dict | None:
-    """Return the guided prompts that were answered (None when none were)."""
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        errors["prompts"] = 'Prompts are an object like {"came_up": "..."}.'
-        return None
-    for key in set(value) - set(PROMPTS):
-        errors[f"prompts.{key}"] = "Not one of this journal's prompts."
-    answers = {}
-    for key in PROMPTS:
-        field_errors: dict = {}
-        answer = clean_text(value, key, PROMPT_MAX, field_errors)
-        if field_errors:
-            errors[f"prompts.{key}"] = field_errors[key]
-        elif answer is not None:
-            answers[key] = answer
-    return answers or None
-
-
-def normalise_tags(value: object, errors: dict) -> list[str]:
-    """Return tags trimmed, lower-cased and without repeats; note an error for a bad one."""
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        errors["tags"] = "Tags are a list of words."
-        return []
-    tags: list[str] = []
-    for index, tag in enumerate(value):
-        field = f"tags.{index}"
-        if not isinstance(tag, str):
-            errors[field] = "A tag is text."
-            continue
-        tag = " ".join(tag.split()).lower()
-        if not 1 <= len(tag) <= TAG_MAX:
-            errors[field] = f"A tag is 1 to {TAG_MAX} characters."
-        elif "," in tag:
-            # The page edits tags as one comma-separated line; a comma would split the tag.
-            errors[field] = "A tag cannot contain a comma."
-        elif tag not in tags:
-            tags.append(tag)
-    if len(tags) > TAGS_MAX:
-        errors["tags"] = f"At most {TAGS_MAX} tags."
-    return tags
+REFLECTION = RecordSpec(
+    name="reflection",
+    fields={
+        "local_date": Day(required=True),
+        "treatment_id": Reference(description="The session's client_id", form="session"),
+        "prompts": Group(
+            fields={key: Text(max_length=5000) for key in PROMPTS},
+            message='Prompts are an object like {"came_up": "..."}.',
+        ),
+        "text": Text(max_length=20000),
+        "tags": Tags(max_items=20, max_length=40),
+        "share": Boolean(description="Include when sharing (private by default)"),
+    },
+    outputs={
+        # Stored as a link to the session row; shown as the session's client id.
+        "treatment_id": Output(
+            {"type": "string", "format": "uuid", "nullable": True},
+            lambda r: str(r.treatment.client_id) if r.treatment is not None else None,
+        ),
+    },
+)
 
 
 def clean_reflection(data: dict, today: date) -> dict:
     """Validate a reflection body except its session link; raise Invalid with every problem."""
     errors: dict[str, str] = {}
-    local_date = data.get("local_date")
-    if isinstance(local_date, str):
-        try:
-            local_date = date.fromisoformat(local_date)
-        except ValueError:
-            local_date = None
-    if not isinstance(local_date, date):
-        errors["local_date"] = "Use a date like 2026-01-31."
-    elif local_date > today:
+    values = REFLECTION.clean(data, errors)
+    if values["local_date"] is not None and values["local_date"] > today:
         errors["local_date"] = "This date is after today where you are."
-    elif local_date < EARLIEST:
-        errors["local_date"] = "A reflection cannot be dated before 1900."
-    share = data.get("share")
-    if share is None:
-        share = False
-    elif not isinstance(share, bool):
-        errors["share"] = "Must be true or false."
-    fields = {
-        "local_date": local_date,
-        "prompts": clean_prompts(data.get("prompts"), errors),
-        "text": clean_text(data, "text", TEXT_MAX, errors),
-        "tags": normalise_tags(data.get("tags"), errors),
-        "share": share,
-    }
-    if not errors and fields["prompts"] is None and fields["text"] is None:
+    if not errors and values["prompts"] is None and values["text"] is None:
         errors["text"] = "Write something: answer a prompt or use the free text."
     if errors:
         raise Invalid("Some fields need attention.", errors)
-    return fields
+    return values
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Validate and store reflections, and work out which follow-up prompts are open."""
+"""Reflections: their kind for the record kernel, and which follow-up prompts are open."""
 
 import uuid
 from dataclasses import dataclass
@@ -7,31 +7,15 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import records
 from ..errors import Invalid
 from ..extensions import db
 from ..models import Reflection, TreatmentSession, User
-from ..records import find_owned, get_owned, in_date_range, iso, parse_client_id, user_today
+from ..records import find_owned, user_today
 from ..treatments import services as treatments
 from . import rules
 
 NO_SUCH_SESSION = "No such session."
-
-
-def reflection_to_dict(reflection: Reflection) -> dict:
-    """Serialise a reflection through an allowlist; the session is named by its client id."""
-    treatment = reflection.treatment
-    return {
-        "client_id": str(reflection.client_id),
-        "local_date": iso(reflection.local_date),
-        "treatment_id": str(treatment.client_id) if treatment is not None else None,
-        "prompts": dict(reflection.prompts) if reflection.prompts else None,
-        "text": reflection.text,
-        "tags": list(reflection.tags or []),
-        "share": reflection.share,
-        "revision": reflection.revision,
-        "created_at": iso(reflection.created_at),
-        "updated_at": iso(reflection.updated_at),
-    }
 
 
 def find_session(user: User, client_id: object) -> TreatmentSession | None:
@@ -59,27 +43,37 @@ def clean_reflection(user: User, data: dict) -> dict:
             errors["treatment_id"] = NO_SUCH_SESSION
     if errors:
         raise Invalid("Some fields need attention.", errors)
+    clean.pop("treatment_id", None)
     return {**clean, "treatment": treatment}
+
+
+KIND = records.RecordKind(
+    model=Reflection,
+    spec=rules.REFLECTION,
+    clean=clean_reflection,
+    order=lambda model: (model.local_date, model.id),
+    options=(joinedload(Reflection.treatment),),
+)
+
+
+def reflection_to_dict(reflection: Reflection) -> dict:
+    """Serialise a reflection through its allowlist; the session is named by its client id."""
+    return KIND.to_dict(reflection)
 
 
 def upsert_reflection(user: User, client_id: object, data: dict) -> tuple[Reflection, bool]:
     """Create or update a reflection by client id; return it and whether it was created."""
-    client_id = parse_client_id(client_id)
-    clean = clean_reflection(user, data)
-    return treatments.save_owned(
-        Reflection, user, client_id, clean, data.get("base_revision"), reflection_to_dict
-    )
+    return records.upsert(KIND, user, client_id, data)
 
 
 def get_reflection(user: User, client_id: object) -> Reflection:
     """Return the user's reflection or raise NotFound."""
-    return get_owned(Reflection, user, client_id)
+    return records.get(KIND, user, client_id)
 
 
 def delete_reflection(user: User, client_id: object) -> None:
     """Delete the user's reflection."""
-    db.session.delete(get_reflection(user, client_id))
-    db.session.commit()
+    records.delete(KIND, user, client_id)
 
 
 def list_reflections(
@@ -87,23 +81,11 @@ def list_reflections(
     start: date | None = None,
     end: date | None = None,
     treatment: TreatmentSession | None = None,
-    newest_first: bool = False,
-    limit: int | None = None,
-    offset: int = 0,
+    **page,
 ) -> list[Reflection]:
     """Return the user's reflections (with their sessions, in the same query), by date."""
-    query = (
-        select(Reflection)
-        .where(Reflection.user_id == user.id)
-        .options(joinedload(Reflection.treatment))
-    )
-    query = in_date_range(query, Reflection, start, end)
-    if treatment is not None:
-        query = query.where(Reflection.treatment_id == treatment.id)
-    order = (Reflection.local_date, Reflection.id)
-    if newest_first:
-        order = tuple(column.desc() for column in order)
-    return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))
+    where = (Reflection.treatment_id == treatment.id,) if treatment is not None else ()
+    return records.list_records(KIND, user, start, end, *where, **page)
 
 
 def session_prompts(

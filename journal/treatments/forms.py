@@ -21,9 +21,10 @@ from wtforms.validators import InputRequired, Optional
 
 from ..models import TreatmentSession
 from . import rules
+from .rules import TREATMENT
 
 LEVEL_CHOICES = [SelectChoice("", "Not noted")] + [
-    SelectChoice(level, level.title()) for level in rules.LEVELS
+    SelectChoice(key, label) for key, label in rules.LEVEL.choices()
 ]
 BP_FIELDS = {
     f"{when}_{part}": (when, part)
@@ -32,9 +33,14 @@ BP_FIELDS = {
 }
 
 
-def number_input(**extra) -> dict:
-    """Return attributes for a number box that brings up a phone's number pad."""
-    return {"inputmode": "numeric", "autocomplete": "off", **extra}
+def number_input(name: str) -> dict:
+    """Return a number box's limits from the spec, with the phone's number pad."""
+    return {**TREATMENT.attrs(name), "autocomplete": "off"}
+
+
+def choices(name: str) -> list[SelectChoice]:
+    """Return a choice field's options from the spec."""
+    return [SelectChoice(key, label) for key, label in TREATMENT.field(name).choices()]
 
 
 class TreatmentForm(FlaskForm):
@@ -43,37 +49,43 @@ class TreatmentForm(FlaskForm):
     day = DateField("Date", validators=[InputRequired()])
     clock = TimeField("Time", validators=[InputRequired()])
     planned = BooleanField("Planned: this session has not happened yet")
+    medication = RadioField("Medication", choices=choices("medication"), validators=[Optional()])
+    medication_label = StringField(
+        "Which medication? (needed for Other)",
+        validators=[Optional()],
+        render_kw={**TREATMENT.attrs("medication_label"), "placeholder": "e.g. psilocybin"},
+    )
     route = RadioField(
         "Route",
-        choices=[SelectChoice(key, label) for key, label in rules.ROUTES.items()],
+        choices=choices("route"),
         validators=[InputRequired(message="Choose how the treatment was given.")],
     )
     route_label = StringField(
         "What was it? (needed for Other)",
         validators=[Optional()],
-        render_kw={"maxlength": rules.ROUTE_LABEL_MAX, "placeholder": "e.g. psilocybin, TMS"},
+        render_kw={**TREATMENT.attrs("route_label"), "placeholder": "e.g. psilocybin, TMS"},
     )
     dose = DecimalField(
         "Dose (optional)",
         places=None,
         validators=[Optional()],
-        render_kw={"inputmode": "decimal", "step": "any", "min": "0", "autocomplete": "off"},
+        render_kw={**TREATMENT.attrs("dose"), "autocomplete": "off"},
     )
     dose_unit = RadioField(
         "Unit",
-        choices=[SelectChoice(unit, unit) for unit in rules.DOSE_MAX],
+        choices=choices("dose_unit"),
         default="mg",
         validators=[Optional()],
     )
     clinic = StringField(
         "Clinic or provider (optional)",
         validators=[Optional()],
-        render_kw={"maxlength": rules.CLINIC_MAX, "autocomplete": "organization"},
+        render_kw={**TREATMENT.attrs("clinic"), "autocomplete": "organization"},
     )
     intention = TextAreaField(
         "Intention (optional)",
         validators=[Optional()],
-        render_kw={"maxlength": rules.INTENTION_MAX, "rows": 2},
+        render_kw={**TREATMENT.attrs("intention"), "rows": 2},
     )
     dissociation = RadioField(
         "Dissociation: how disconnected did you feel? (0 = not at all, 10 = completely)",
@@ -87,22 +99,43 @@ class TreatmentForm(FlaskForm):
     sedation = SelectField("Sleepiness", choices=LEVEL_CHOICES, validators=[Optional()])
     anxiety = SelectField("Anxiety", choices=LEVEL_CHOICES, validators=[Optional()])
     bp_before_systolic = IntegerField(
-        "Before: systolic", validators=[Optional()], render_kw=number_input()
+        "Before: systolic",
+        validators=[Optional()],
+        render_kw=number_input("bp_before.systolic"),
     )
     bp_before_diastolic = IntegerField(
-        "Before: diastolic", validators=[Optional()], render_kw=number_input()
+        "Before: diastolic",
+        validators=[Optional()],
+        render_kw=number_input("bp_before.diastolic"),
     )
     bp_after_systolic = IntegerField(
-        "After: systolic", validators=[Optional()], render_kw=number_input()
+        "After: systolic",
+        validators=[Optional()],
+        render_kw=number_input("bp_after.systolic"),
     )
     bp_after_diastolic = IntegerField(
-        "After: diastolic", validators=[Optional()], render_kw=number_input()
+        "After: diastolic",
+        validators=[Optional()],
+        render_kw=number_input("bp_after.diastolic"),
     )
     notes = TextAreaField(
         "Notes (optional)",
         validators=[Optional()],
-        render_kw={"maxlength": rules.NOTES_MAX, "rows": 4},
+        render_kw={**TREATMENT.attrs("notes"), "rows": 4},
     )
+
+
+TEXT_AND_CHOICES = (
+    "planned",
+    "medication",
+    "medication_label",
+    "route",
+    "route_label",
+    "clinic",
+    "intention",
+    "notes",
+    "dose_unit",
+)
 
 
 def blank_to_none(value: str | None) -> str | None:
@@ -115,6 +148,8 @@ def form_to_data(form: TreatmentForm, zone: ZoneInfo) -> dict:
     data = {
         "started_at": rules.local_to_aware(form.day.data, form.clock.data, zone),
         "planned": form.planned.data,
+        "medication": form.medication.data or None,
+        "medication_label": form.medication_label.data,
         "route": form.route.data,
         "route_label": form.route_label.data,
         "dose": float(form.dose.data) if form.dose.data is not None else None,
@@ -136,7 +171,7 @@ def fill_form(form: TreatmentForm, treatment: TreatmentSession, zone: ZoneInfo) 
     """Put a stored session into the form for editing."""
     local = treatment.started_at.astimezone(zone)
     form.day.data, form.clock.data = local.date(), local.time().replace(second=0, microsecond=0)
-    for name in ("planned", "route", "route_label", "clinic", "intention", "notes", "dose_unit"):
+    for name in TEXT_AND_CHOICES:
         form[name].data = getattr(treatment, name)
     # "56" rather than "56.0": the box shows what the person typed.
     form.dose.data = Decimal(f"{treatment.dose:g}") if treatment.dose is not None else None

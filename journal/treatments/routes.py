@@ -8,6 +8,8 @@ from flask_login import current_user, login_required
 
 from .. import instruments
 from ..errors import Conflict, Invalid
+from ..extensions import db
+from ..form_errors import form_status, show_service_errors
 from ..models import utcnow
 from ..records import newest_page, user_today
 from ..reflections import services as reflections
@@ -25,20 +27,14 @@ def user_zone() -> ZoneInfo:
     return ZoneInfo(current_user.timezone)
 
 
-def apply_service_errors(form: TreatmentForm, exc: Invalid) -> None:
-    """Show a service's field errors next to the matching form fields."""
-    for name, message in exc.fields.items():
-        field = form._fields.get(field_for(name))
-        (field.errors if field is not None else form.form_errors).append(message)
-
-
 def save(form: TreatmentForm, client_id: str, base_revision: int | None = None):
     """Send a valid form to the service; return (redirect or None, the server copy on conflict)."""
     try:
         data = {**form_to_data(form, user_zone()), "base_revision": base_revision}
         treatment, _created = services.upsert_treatment(current_user, client_id, data)
+        db.session.commit()
     except Invalid as exc:
-        apply_service_errors(form, exc)
+        show_service_errors(form, exc, field_for)
         return None, None
     except Conflict as exc:
         form.form_errors.append(CONFLICT_HELP)
@@ -49,7 +45,7 @@ def save(form: TreatmentForm, client_id: str, base_revision: int | None = None):
 
 def render_form(form, client_id, treatment=None, base_revision=None, current=None):
     """Render the session form (422 when it carries errors)."""
-    status = 422 if form.errors or form.form_errors else 200
+    status = form_status(form)
     return render_template(
         "treatments/form.html",
         form=form,
@@ -58,6 +54,7 @@ def render_form(form, client_id, treatment=None, base_revision=None, current=Non
         base_revision=base_revision,
         current=current,
         level_effects=rules.LEVEL_EFFECTS,
+        record_fields=rules.TREATMENT.vocabulary(),
     ), status
 
 
@@ -140,6 +137,7 @@ def delete(client_id):
     kept = services.count_reflections(treatment)
     if request.method == "POST":
         services.delete_treatment(current_user, client_id)
+        db.session.commit()
         flash("Session deleted." + (f" Its reflections ({kept}) are kept." if kept else ""), "info")
         return redirect(url_for("treatments.index"))
     return render_template("treatments/delete.html", treatment=treatment, kept=kept)
@@ -147,9 +145,8 @@ def delete(client_id):
 
 @bp.app_template_filter("route_name")
 def route_name(treatment) -> str:
-    """Name a session's route for people ("Other: psilocybin")."""
-    name = rules.ROUTES.get(treatment.route, treatment.route)
-    return f"{name}: {treatment.route_label}" if treatment.route_label else name
+    """Name a session's medication and route for people ("Esketamine · Intranasal")."""
+    return rules.describe(treatment)
 
 
 @bp.app_template_filter("in_zone")

@@ -1,22 +1,36 @@
-"""What a valid treatment session is, as pure functions (no Flask, no database).
+"""What a valid treatment session is: its fields, declared once, and the rules that span them.
 
 Choices made here (documented for the API and the pages):
 - A session dated after the user's today must be marked planned; we refuse rather than
   auto-mark, because a typo in the year would otherwise turn a real session into a plan.
 - A plan may be at most 90 days ahead; nothing before 1900.
 - A dose unit without a dose says nothing and is dropped; a dose needs its unit.
+- "Other" (as a medication or a route) needs a name: the record would not say what it was.
+Pure code: no Flask, no database.
 """
 
-import math
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from ..errors import Invalid
+from ..fields import (
+    EARLIEST,
+    Boolean,
+    Choice,
+    Group,
+    Integer,
+    Moment,
+    Number,
+    Output,
+    RecordSpec,
+    Text,
+)
 
+MEDICATIONS = {"ketamine": "Ketamine", "esketamine": "Esketamine", "other": "Other"}
 ROUTES = {
     "iv": "IV infusion",
     "im": "IM injection",
-    "intranasal": "Intranasal (esketamine)",
+    "intranasal": "Intranasal",
     "sublingual": "Sublingual",
     "oral": "Oral",
     "other": "Other",
@@ -26,48 +40,89 @@ LEVELS = ("none", "mild", "moderate", "severe")
 LEVEL_EFFECTS = ("nausea", "dizziness", "headache", "sedation", "anxiety")
 SIDE_EFFECTS = ("dissociation", *LEVEL_EFFECTS)
 DISSOCIATION_MAX = 10
-SYSTOLIC_RANGE = (60, 260)
-DIASTOLIC_RANGE = (30, 160)
 PLAN_AHEAD = timedelta(days=90)
-EARLIEST = date(1900, 1, 1)
-ROUTE_LABEL_MAX = 80
-CLINIC_MAX = 200
-INTENTION_MAX = 5000
-NOTES_MAX = 20000
-STARTED_AT_FORMAT = "Use ISO 8601 with a UTC offset, like 2026-01-31T09:30:00-06:00."
+LABEL_MAX = 80
+
+LEVEL = Choice(
+    options={level: level.title() for level in LEVELS},
+    message="Choose none, mild, moderate or severe.",
+)
 
 
-def clean_text(data: dict, field: str, limit: int, errors: dict, strip: bool = False) -> str | None:
-    """Return an optional text field (blank is None); note an error when it is not valid text."""
-    value = data.get(field)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        errors[field] = "Must be text."
-        return None
-    if not value.strip():
-        return None
-    if strip:
-        value = value.strip()
-    if len(value) > limit:
-        errors[field] = f"At most {limit:,} characters; this has {len(value):,}."
-    return value
+def blood_pressure(when: str) -> Group:
+    """Return a blood pressure reading's fields (mmHg); systolic above diastolic."""
+    return Group(
+        fields={
+            "systolic": Integer(
+                minimum=60,
+                maximum=260,
+                message="Systolic is a whole number from 60 to 260 mmHg.",
+                form=f"{when}_systolic",
+            ),
+            "diastolic": Integer(
+                minimum=30,
+                maximum=160,
+                message="Diastolic is a whole number from 30 to 160 mmHg.",
+                form=f"{when}_diastolic",
+            ),
+        },
+        message='Give blood pressure as {"systolic": 120, "diastolic": 80}.',
+    )
 
 
-def parse_started_at(value: object) -> datetime:
-    """Return an aware datetime from an ISO 8601 string or a datetime; refuse naive ones."""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            raise Invalid(STARTED_AT_FORMAT, {"started_at": STARTED_AT_FORMAT}) from None
-    if not isinstance(value, datetime):
-        raise Invalid(STARTED_AT_FORMAT, {"started_at": STARTED_AT_FORMAT})
-    if value.utcoffset() is None:
-        # A time without an offset could be any of 24+ instants; guessing would misdate it.
-        message = "Include the UTC offset, like 2026-01-31T09:30:00-06:00."
-        raise Invalid(message, {"started_at": message})
-    return value
+TREATMENT = RecordSpec(
+    name="session",
+    fields={
+        "started_at": Moment(
+            required=True, description="ISO 8601 with a UTC offset", form="day clock"
+        ),
+        "planned": Boolean(description="Not happened yet (at most 90 days ahead)"),
+        "medication": Choice(options=MEDICATIONS, message="Choose ketamine, esketamine or other."),
+        "medication_label": Text(
+            max_length=LABEL_MAX, strip=True, description="Required for medication other"
+        ),
+        "route": Choice(options=ROUTES, required=True),
+        "route_label": Text(
+            max_length=LABEL_MAX, strip=True, description="Required for route other"
+        ),
+        "dose": Number(
+            above=0,
+            maximum=max(DOSE_MAX.values()),
+            message="Enter the dose as a number, like 0.5 or 56.",
+            description="Above 0; at most 1000 mg or 10 mg/kg",
+        ),
+        "dose_unit": Choice(
+            options={unit: unit for unit in DOSE_MAX}, message="Choose mg or mg/kg."
+        ),
+        "clinic": Text(max_length=200, strip=True),
+        "intention": Text(max_length=5000),
+        "side_effects": Group(
+            fields={
+                "dissociation": Integer(
+                    minimum=0,
+                    maximum=DISSOCIATION_MAX,
+                    message=f"Rate dissociation from 0 (none) to {DISSOCIATION_MAX} (complete).",
+                    description="How disconnected, 0-10",
+                ),
+                **{name: LEVEL for name in LEVEL_EFFECTS},
+            },
+            message='Side effects are an object like {"nausea": "mild"}.',
+        ),
+        "bp_before": blood_pressure("bp_before"),
+        "bp_after": blood_pressure("bp_after"),
+        "notes": Text(max_length=20000),
+    },
+    outputs={
+        # Shown on the user's wall clock, stored in UTC.
+        "started_at": Output(
+            {"type": "string", "format": "date-time"},
+            lambda t: t.started_at.astimezone(ZoneInfo(t.user.timezone)).isoformat(),
+        ),
+        "local_date": Output(
+            {"type": "string", "format": "date"}, lambda t: t.local_date.isoformat()
+        ),
+    },
+)
 
 
 def local_to_aware(day: date, clock: time, zone: ZoneInfo) -> datetime:
@@ -102,127 +157,84 @@ def session_local_date(
     return local_date
 
 
-def clean_dose(dose: object, unit: object, errors: dict) -> tuple[float | None, str | None]:
-    """Return the dose and its unit; a dose must be positive and below its unit's maximum."""
-    if unit is not None and unit not in DOSE_MAX:
-        errors["dose_unit"] = "Choose mg or mg/kg."
-        unit = None
+def check_dose(values: dict, errors: dict) -> None:
+    """A dose needs its unit and stays under that unit's maximum; a lone unit is dropped."""
+    dose, unit = values["dose"], values["dose_unit"]
+    if "dose" in errors and errors["dose"] != TREATMENT.field("dose").message and unit:
+        errors["dose"] = dose_range(unit)
     if dose is None:
-        return None, None
-    if isinstance(dose, bool) or not isinstance(dose, int | float) or not math.isfinite(dose):
-        errors["dose"] = "Enter the dose as a number, like 0.5 or 56."
-        return None, None
+        values["dose_unit"] = None
+        return
     if unit is None:
         errors.setdefault("dose_unit", "Say whether the dose is in mg or mg/kg.")
-        return float(dose), None
-    maximum = DOSE_MAX[unit]
-    if not 0 < dose <= maximum:
-        errors["dose"] = f"A dose in {unit} must be above 0 and at most {maximum:,} {unit}."
-    return float(dose), unit
+    elif dose > DOSE_MAX[unit]:
+        errors["dose"] = dose_range(unit)
 
 
-def clean_side_effects(value: object, errors: dict) -> dict | None:
-    """Return the side effects that were rated (None when none were)."""
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        errors["side_effects"] = 'Side effects are an object like {"nausea": "mild"}.'
-        return None
-    clean = {}
-    for key, rating in value.items():
-        field = f"side_effects.{key}"
-        if key not in SIDE_EFFECTS:
-            errors[field] = "Not a side effect this journal records."
-        elif rating is None:
+def dose_range(unit: str) -> str:
+    """Say what a dose in this unit may be."""
+    return f"A dose in {unit} must be above 0 and at most {DOSE_MAX[unit]:,} {unit}."
+
+
+def check_blood_pressure(data: dict, values: dict, errors: dict) -> None:
+    """Each reading gives both numbers or neither, and systolic is the higher."""
+    for when in ("bp_before", "bp_after"):
+        given = data.get(when)
+        if not isinstance(given, dict):
             continue
-        elif key == "dissociation":
-            if is_int(rating) and 0 <= rating <= DISSOCIATION_MAX:
-                clean[key] = rating
-            else:
-                errors[field] = f"Rate dissociation from 0 (none) to {DISSOCIATION_MAX} (complete)."
-        elif rating in LEVELS:
-            clean[key] = rating
-        else:
-            errors[field] = "Choose none, mild, moderate or severe."
-    return {key: clean[key] for key in SIDE_EFFECTS if key in clean} or None
+        parts = {key: given.get(key) for key in ("systolic", "diastolic")}
+        if list(parts.values()).count(None) == 1:
+            missing = next(key for key, number in parts.items() if number is None)
+            errors[f"{when}.{missing}"] = "Give both numbers, or neither."
+        reading = values[when]
+        if reading and len(reading) == 2 and reading["systolic"] <= reading["diastolic"]:
+            errors[when] = "Systolic (the upper number) must be higher than diastolic."
+        if reading and len(reading) < 2:
+            values[when] = None
 
 
-def is_int(value: object) -> bool:
-    """Tell whether a value is an integer (JSON true/false are not)."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def clean_blood_pressure(value: object, field: str, errors: dict) -> dict | None:
-    """Return {systolic, diastolic} in physiological ranges, or None when not given."""
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        errors[field] = 'Give blood pressure as {"systolic": 120, "diastolic": 80}.'
-        return None
-    for key in set(value) - {"systolic", "diastolic"}:
-        errors[f"{field}.{key}"] = "Only systolic and diastolic are recorded."
-    systolic, diastolic = value.get("systolic"), value.get("diastolic")
-    if systolic is None and diastolic is None:
-        return None
-    clean = {}
-    for key, number, (low, high) in (
-        ("systolic", systolic, SYSTOLIC_RANGE),
-        ("diastolic", diastolic, DIASTOLIC_RANGE),
-    ):
-        if number is None:
-            errors[f"{field}.{key}"] = "Give both numbers, or neither."
-        elif not is_int(number) or not low <= number <= high:
-            errors[f"{field}.{key}"] = f"{key.title()} is a whole number from {low} to {high} mmHg."
-        else:
-            clean[key] = number
-    if len(clean) == 2 and clean["systolic"] <= clean["diastolic"]:
-        errors[field] = "Systolic (the upper number) must be higher than diastolic."
-    return clean if len(clean) == 2 else None
+def check_named(values: dict, choice: str, label: str, example: str, errors: dict) -> None:
+    """An "other" choice needs its name."""
+    if values[choice] == "other" and values[label] is None and label not in errors:
+        errors[label] = f"Name it when you choose Other ({example})."
 
 
 def clean_treatment(data: dict, zone: ZoneInfo, today: date) -> dict:
     """Validate a treatment body; return the columns to store or raise Invalid naming each fault."""
     errors: dict[str, str] = {}
-    planned = data.get("planned")
-    if planned is None:
-        planned = False
-    elif not isinstance(planned, bool):
-        errors["planned"] = "Must be true or false."
-        planned = False
-    started_at = local_date = None
-    try:
-        started_at = parse_started_at(data.get("started_at"))
-    except Invalid as exc:
-        errors.update(exc.fields)
-    if started_at is not None:
-        local_date = session_local_date(started_at, zone, today, planned, errors)
-    route = data.get("route")
-    if route not in ROUTES:
-        errors["route"] = "Choose one of: " + ", ".join(ROUTES) + "."
-    route_label = clean_text(data, "route_label", ROUTE_LABEL_MAX, errors, strip=True)
-    if route == "other" and route_label is None and "route_label" not in errors:
-        errors["route_label"] = "Name the treatment when the route is Other (e.g. psilocybin, TMS)."
-    dose, dose_unit = clean_dose(data.get("dose"), data.get("dose_unit"), errors)
-    fields = {
-        "started_at": started_at,
-        "local_date": local_date,
-        "route": route,
-        "route_label": route_label,
-        "dose": dose,
-        "dose_unit": dose_unit,
-        "clinic": clean_text(data, "clinic", CLINIC_MAX, errors, strip=True),
-        "intention": clean_text(data, "intention", INTENTION_MAX, errors),
-        "side_effects": clean_side_effects(data.get("side_effects"), errors),
-        "bp_before": clean_blood_pressure(data.get("bp_before"), "bp_before", errors),
-        "bp_after": clean_blood_pressure(data.get("bp_after"), "bp_after", errors),
-        "notes": clean_text(data, "notes", NOTES_MAX, errors),
-        "planned": planned,
-    }
+    values = TREATMENT.clean(data, errors)
+    values["local_date"] = None
+    if values["started_at"] is not None:
+        values["local_date"] = session_local_date(
+            values["started_at"], zone, today, values["planned"], errors
+        )
+    check_named(values, "route", "route_label", "e.g. psilocybin, TMS", errors)
+    check_named(values, "medication", "medication_label", "e.g. psilocybin", errors)
+    check_dose(values, errors)
+    check_blood_pressure(data, values, errors)
     if errors:
         raise Invalid("Some fields need attention.", errors)
-    return fields
+    return values
 
 
 def has_happened(planned: bool, local_date: date, today: date) -> bool:
     """Tell whether a session counts as taken (not a plan, not in the future)."""
     return not planned and local_date <= today
+
+
+def describe(treatment) -> str:
+    """Name a session's medication and route for people ("Esketamine · Intranasal")."""
+    route = ROUTES.get(treatment.route, treatment.route)
+    if treatment.route_label:
+        route = f"{route}: {treatment.route_label}"
+    medication = MEDICATIONS.get(treatment.medication) if treatment.medication else None
+    if treatment.medication == "other":
+        medication = treatment.medication_label
+    return f"{medication} · {route}" if medication else route
+
+
+def medication_name(treatment) -> str | None:
+    """Name a session's medication ("Ketamine", or the person's own label), or None."""
+    if treatment.medication == "other":
+        return treatment.medication_label
+    return MEDICATIONS.get(treatment.medication) if treatment.medication else None

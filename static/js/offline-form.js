@@ -15,8 +15,6 @@ const FORMS = {
   'reflections.new': 'reflection',
   'reflections.edit': 'reflection',
 };
-const PROMPTS = ['came_up', 'feelings', 'body', 'insight', 'action'];
-const SIDE_EFFECT_LEVELS = ['nausea', 'dizziness', 'headache', 'sedation', 'anxiety'];
 const FLUSH_TIMEOUT_MS = 30000;
 /** Why a saved entry is still waiting, by how the flush stopped. */
 const WAITING = {
@@ -84,47 +82,61 @@ function checkinPayload(form) {
   };
 }
 
-/** The session body; the date and time are where the person is (their profile's time zone). */
-function treatmentPayload(form, page) {
-  const doseText = value(form, 'dose');
-  const dose = doseText === '' ? null : Number(doseText);
-  const pressure = (when) => {
-    const systolic = intOrNull(value(form, `${when}_systolic`));
-    const diastolic = intOrNull(value(form, `${when}_diastolic`));
-    return systolic === null && diastolic === null ? null : { systolic, diastolic };
-  };
-  const sideEffects = { dissociation: intOrNull(value(form, 'dissociation')) };
-  SIDE_EFFECT_LEVELS.forEach((name) => { sideEffects[name] = textOrNull(value(form, name)); });
-  return {
-    started_at: zonedIso(value(form, 'day'), value(form, 'clock'), page.timezone),
-    planned: Boolean(form.elements.planned && form.elements.planned.checked),
-    route: textOrNull(value(form, 'route')),
-    route_label: textOrNull(value(form, 'route_label')),
-    // A typo stays a string so the server names the field instead of us guessing.
-    dose: dose === null || Number.isFinite(dose) ? dose : doseText,
-    dose_unit: dose === null ? null : textOrNull(value(form, 'dose_unit')),
-    clinic: textOrNull(value(form, 'clinic')),
-    intention: textOrNull(value(form, 'intention')),
-    notes: textOrNull(value(form, 'notes')),
-    side_effects: sideEffects,
-    bp_before: pressure('bp_before'),
-    bp_after: pressure('bp_after'),
-  };
+/**
+ * Return the record's fields as the server declared them (the form page's JSON data island), so
+ * the device never keeps its own copy of field names, side effects or prompts.
+ */
+function recordFields(form) {
+  const island = form.ownerDocument.getElementById('record-fields');
+  return island ? JSON.parse(island.textContent) : {};
 }
 
-/** The reflection body. */
-function reflectionPayload(form) {
-  return {
-    local_date: value(form, 'local_date'),
-    treatment_id: textOrNull(value(form, 'session')),
-    prompts: Object.fromEntries(PROMPTS.map((key) => [key, textOrNull(value(form, key))])),
-    text: textOrNull(value(form, 'text')),
-    tags: value(form, 'tags').split(',').map((t) => t.trim()).filter(Boolean),
-    share: Boolean(form.elements.share && form.elements.share.checked),
-  };
+/** Tell whether the form has the control(s) that carry a field. */
+function hasInput(form, name, spec) {
+  if (spec.type === 'group') return Object.entries(spec.fields).some(([key, sub]) => hasInput(form, key, sub));
+  return (spec.input || name).split(' ').every((input) => form.elements[input]);
 }
 
-const BUILDERS = { checkin: checkinPayload, treatment: treatmentPayload, reflection: reflectionPayload };
+/** Read one declared field from the form, as the API takes it. */
+function readField(form, name, spec, page) {
+  const input = spec.input || name;
+  switch (spec.type) {
+    case 'datetime': {
+      // The date and time are where the person is (their profile's time zone), not the device's.
+      const [day, clock] = input.split(' ');
+      return zonedIso(value(form, day), value(form, clock), page.timezone);
+    }
+    case 'boolean':
+      return Boolean(form.elements[input] && form.elements[input].checked);
+    case 'integer':
+      return intOrNull(value(form, input));
+    case 'number': {
+      const text = value(form, input);
+      const number = text === '' ? null : Number(text);
+      // A typo stays a string so the server names the field instead of us guessing.
+      return number === null || Number.isFinite(number) ? number : text;
+    }
+    case 'tags':
+      return value(form, input).split(',').map((t) => t.trim()).filter(Boolean);
+    case 'group':
+      return Object.fromEntries(
+        Object.entries(spec.fields).map(([key, sub]) => [key, readField(form, key, sub, page)]),
+      );
+    default:
+      return textOrNull(value(form, input));
+  }
+}
+
+/** The body of a session or a reflection, built from the fields the server declared. */
+function declaredPayload(form, page) {
+  return Object.fromEntries(
+    Object.entries(recordFields(form))
+      .filter(([name, spec]) => hasInput(form, name, spec))
+      .map(([name, spec]) => [name, readField(form, name, spec, page)]),
+  );
+}
+
+const BUILDERS = { checkin: checkinPayload, treatment: declaredPayload, reflection: declaredPayload };
 
 /** What to say when a required part is missing offline, by kind. */
 const MISSING = {
@@ -142,7 +154,10 @@ function firstMissing(form, kind) {
   if (kind === 'treatment' && !value(form, 'route')) return form.querySelector('input[name="route"]').closest('fieldset');
   const date = ['local_date', 'day', 'clock'].map((n) => form.elements[n]).find((f) => f && !f.value);
   if (date) return date;
-  if (kind === 'reflection' && ![...PROMPTS, 'text'].some((n) => value(form, n))) return form.elements.text;
+  if (kind === 'reflection') {
+    const prompts = Object.keys(recordFields(form).prompts?.fields || {});
+    if (![...prompts, 'text'].some((n) => value(form, n))) return form.elements.text;
+  }
   return null;
 }
 

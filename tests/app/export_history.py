@@ -57,6 +57,7 @@ def seed(api, user) -> dict:
         "treatments",
         {
             "started_at": at(user, 20),
+            "medication": "ketamine",
             "route": "iv",
             "dose": 0.5,
             "dose_unit": "mg/kg",
@@ -67,7 +68,13 @@ def seed(api, user) -> dict:
     put(
         api,
         "treatments",
-        {"started_at": at(user, 6), "route": "intranasal", "dose": 56, "dose_unit": "mg"},
+        {
+            "started_at": at(user, 6),
+            "medication": "esketamine",
+            "route": "intranasal",
+            "dose": 56,
+            "dose_unit": "mg",
+        },
     )
     for days_ago, total_each in ((23, 2), (22, 2), (21, 2), (19, 1), (18, 1), (12, 1)):
         checkin(api, user, "daily", days_ago, [total_each] * 8 + [0], mood=5)

@@ -202,6 +202,27 @@ def test_fhir_bundle_validates_and_holds_every_checkin(seeded):
     assert all(o["code"]["coding"][0]["code"] != "44249-1" for o in daily)
 
 
+def test_sessions_carry_their_medication_in_every_export(seeded):
+    """CSV, JSON and FHIR each name the drug of each session, as the person logged it."""
+    api, _ids = seeded
+    rows = read_zip(api.get("/export/data.csv"))["treatments.csv"]
+    # The oldest session was logged without a medication: it stays empty, never guessed.
+    assert [row["medication"] for row in rows] == ["", "ketamine", "esketamine"]
+    document = api.get("/export/data.json").get_json()
+    assert [t["medication"] for t in document["treatments"]] == [None, "ketamine", "esketamine"]
+    entries = api.get("/export/fhir.json").get_json()["entry"]
+    given = [
+        e["resource"]
+        for e in entries
+        if e["resource"]["resourceType"] == "MedicationAdministration"
+    ]
+    names = [g["medicationCodeableConcept"]["text"] for g in given]
+    assert names == ["Not recorded", "Ketamine", "Esketamine"]
+    assert given[2]["dosage"]["dose"] == {"value": 56, "unit": "mg"}
+    assert given[2]["dosage"]["route"]["text"] == "Intranasal"
+    Bundle.model_validate(api.get("/export/fhir.json").get_json())
+
+
 @pytest.mark.parametrize("path", EXPORTS)
 def test_exports_stream(seeded, path):
     """Data exports are generated as they are sent, not built in memory first."""

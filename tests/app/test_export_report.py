@@ -60,8 +60,8 @@ def test_pdf_has_summary_numbers_sessions_and_item9(seeded, user):
     assert "Response (50% or more fall): yes" in text
     assert "Remission (below 5): no" in text
     assert "5-point change (MID): met" in text
-    assert "IV infusion 0.5 mg/kg dissociation 6/10, nausea mild" in text
-    assert "Intranasal (esketamine) 56 mg" in text
+    assert "Ketamine · IV infusion 0.5 mg/kg dissociation 6/10, nausea mild" in text
+    assert "Esketamine · Intranasal 56 mg" in text
     assert history.OLD_CLINIC not in text and "Oral" not in text  # outside the range
     assert "Answered above “Not at all” on 2 check-ins in this range" in text
     assert "(PHQ-9: Several days (1))" in text and "(daily check-in: A little (1))" in text

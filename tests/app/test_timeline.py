@@ -44,6 +44,8 @@ def seed(app, user, days_ago: list[int], linked: bool = True) -> None:
                 new_id(),
                 {"instrument": "daily", "local_date": on, "answers": [0] * 9, "mood": 7},
             )
+        # Services never commit: the caller decides where the transaction ends.
+        db.session.commit()
 
 
 @contextmanager

@@ -71,8 +71,13 @@ def test_entries_saved_offline_wait_on_the_device_and_arrive_exactly_once(page: 
         for number, day in enumerate(days[1:], start=1):
             save_checkin_offline(page, day, number)
         page.goto("/treatments/new")
+        page.locator("input[name='medication'][value='ketamine']").check()
         page.locator("input[name='route'][value='iv']").check()
         page.get_by_label("Clinic or provider (optional)").fill("Offline clinic")
+        page.locator("summary", has_text="Afterwards").click()
+        page.locator("input[name='dissociation'][value='4']").check()
+        page.get_by_label("Before: systolic").fill("124")
+        page.get_by_label("Before: diastolic").fill("80")
         page.get_by_role("button", name="Save session").click()
         expect(saved_notice(page)).to_contain_text("Saved on this device")
         page.goto("/reflections/new")
@@ -103,6 +108,10 @@ def test_entries_saved_offline_wait_on_the_device_and_arrive_exactly_once(page: 
     [session] = rows(live_server.app, email, TreatmentSession)
     # The form's date and time were "now" where the user is; the offset came from their zone.
     assert (session.clinic, session.local_date) == ("Offline clinic", today)
+    # The upload was built from the fields the server declared, groups included.
+    assert (session.medication, session.route) == ("ketamine", "iv")
+    assert session.side_effects == {"dissociation": 4}
+    assert session.bp_before == {"systolic": 124, "diastolic": 80} and session.bp_after is None
     assert [r.text for r in rows(live_server.app, email, Reflection)] == [
         "Written on a train with no signal."
     ]

@@ -224,6 +224,18 @@ def test_timeline_escapes_user_text_in_hover():
     assert "Other: &#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in hover
 
 
+def test_session_hover_names_the_medication_escaped():
+    """The hover says which drug it was; a label the person typed is escaped."""
+    sessions = [
+        session(jan(2), drug="Esketamine", route="intranasal", dose=56, dose_unit="mg"),
+        session(jan(3), drug=SCRIPT, route="iv"),
+    ]
+    figure = timeline_figure([checkin(jan(1), 5)], [], sessions, None)
+    hover = list(dict.fromkeys(h for h in by_name(figure)["Session"].hovertext if h))
+    assert "Esketamine · Intranasal, 56 mg" in hover[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; · IV infusion" in hover[1]
+
+
 def test_timeline_with_validated_scores_only():
     """PHQ-9 scores alone still draw a timeline, without daily traces."""
     fig = timeline_figure([], [{"date": jan(1), "instrument": "phq9", "total": 12}], [], None)

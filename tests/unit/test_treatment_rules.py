@@ -324,7 +324,9 @@ def reflection(**overrides) -> dict:
 def test_tags_are_trimmed_lowercased_and_deduplicated():
     """Tags are normalised; repeats (after normalising) are dropped; order is kept."""
     errors: dict = {}
-    tags = reflection_rules.normalise_tags([" Sleep ", "family", "SLEEP", "work  life"], errors)
+    tags = reflection_rules.REFLECTION.field("tags").clean(
+        [" Sleep ", "family", "SLEEP", "work  life"], "tags", errors
+    )
     assert (tags, errors) == (["sleep", "family", "work life"], {})
 
 

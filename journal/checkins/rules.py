@@ -1,0 +1,66 @@
+"""What a valid check-in is: its fields, declared once; answers are checked by the instrument.
+
+Pure code: no Flask, no database.
+"""
+
+from datetime import date
+
+from .. import instruments
+from ..errors import Invalid
+from ..fields import Choice, Day, Integer, Output, Raw, RecordSpec, Text
+
+CHECKIN = RecordSpec(
+    name="check-in",
+    fields={
+        "instrument": Choice(
+            options={i.id: i.short_title for i in instruments.INSTRUMENTS.values()},
+            required=True,
+            message="Unknown instrument; use one of " + ", ".join(instruments.INSTRUMENTS) + ".",
+        ),
+        "local_date": Day(required=True),
+        # The instrument's own rules check the items (one place, 1-based messages).
+        "answers": Raw(
+            required=True,
+            json={"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 3}},
+        ),
+        "mood": Integer(
+            minimum=instruments.MOOD_MIN,
+            maximum=instruments.MOOD_MAX,
+            description="Daily check-in only",
+        ),
+        "note": Text(max_length=5000),
+    },
+    outputs={
+        "answers": Output(
+            {"type": "array", "items": {"type": "integer"}}, lambda c: list(c.answers)
+        ),
+        "total": Output({"type": "integer"}, lambda c: c.total),
+        "band": Output({"type": "string"}, lambda c: c.band),
+    },
+)
+
+
+def clean_checkin(data: dict, today: date) -> dict:
+    """Validate a check-in body and score it; raise Invalid with every field's problem."""
+    errors: dict[str, str] = {}
+    values = CHECKIN.clean({**data, "mood": None}, errors)
+    if values["local_date"] is not None and values["local_date"] > today:
+        errors["local_date"] = "This date is after today where you are."
+    instrument = instruments.INSTRUMENTS.get(values["instrument"])
+    result = None
+    if instrument is not None:
+        try:
+            values["mood"] = instruments.validate_mood(instrument, data.get("mood"))
+        except instruments.InvalidAnswers as exc:
+            errors.update(exc.fields)
+        if "answers" not in errors:
+            try:
+                result = instruments.score(instrument, data.get("answers"))
+            except instruments.InvalidAnswers as exc:
+                errors.update(exc.fields)
+    if errors:
+        raise Invalid("Some fields need attention.", errors)
+    values.update(
+        answers=list(data["answers"]), total=result.total, band=result.band, safety=result.safety
+    )
+    return values
