@@ -51,7 +51,11 @@ export DATABASE_URL="sqlite:///$work/smoke.sqlite"
 "$venv/bin/flask" --app journal db upgrade
 [ -s "$venv/var/journal-instance/secret_key" ] || fail "no secret key in the default instance"
 export JOURNAL_INSTANCE_PATH="$work/instance"
-"$venv/bin/mood-journal" db current | grep -q "(head)" || fail "mood-journal db current: not at head"
+current="$("$venv/bin/mood-journal" db current 2>/dev/null)"
+case "$current" in
+  *"(head)"*) echo "mood-journal db current: $current" ;;
+  *) fail "mood-journal db current is not at head: $current" ;;
+esac
 [ -s "$work/instance/secret_key" ] || fail "JOURNAL_INSTANCE_PATH was not used"
 
 port="$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
