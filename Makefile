@@ -2,24 +2,46 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# Exact versions with hashes; pyproject.toml holds the ranges they are compiled from.
+PIP_INSTALL := $(BIN)/pip install --quiet --require-hashes
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run test setup system-deps screenshots
+.PHONY: run serve test setup runtime-deps dev-deps system-deps lock wheel-check screenshots
 
-run: setup
+# The app alone: runtime packages (no test tools, no npm), the newest schema, the dev server.
+run: runtime-deps
 	$(BIN)/flask --app journal db upgrade
-	$(BIN)/flask --app journal run --host 127.0.0.1 --port 5000
+	@echo "Mood Journal: http://$(HOST):$(PORT)/"
+	@echo "Demo data:    $(BIN)/flask --app journal demo-data --email demo@example.com --password PASSWORD --years 1"
+	$(BIN)/flask --app journal run --host $(HOST) --port $(PORT)
 
-test: setup system-deps
+# The same app under gunicorn with gunicorn.conf.py (production, behind an https proxy).
+serve: runtime-deps
+	$(BIN)/flask --app journal db upgrade
+	$(BIN)/gunicorn -c gunicorn.conf.py
+
+test: dev-deps system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest --cov --cov-report=term:skip-covered -q
 
-setup: $(VENV)/.installed node_modules/.installed
+setup: dev-deps
+runtime-deps: $(VENV)/.runtime-installed
+dev-deps: $(VENV)/.dev-installed node_modules/.installed
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+
+$(VENV)/.runtime-installed: requirements.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.lock
+	touch $@
+
+# A superset of the runtime lock at the same versions, so it comes after it and adds only tools.
+$(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.runtime-installed
+	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
 
 # Test-only front-end tools (axe-core); the app's own front-end files are vendored in static/.
@@ -31,6 +53,16 @@ node_modules/.installed: package.json package-lock.json
 system-deps:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-system-deps.sh
 
+# Recompile both locks from pyproject.toml; LOCK_ARGS=--upgrade (or --upgrade-package NAME) moves pins.
+lock: $(VENV)/.dev-installed
+	$(LOCK) --extra postgres --extra redis -o requirements.lock pyproject.toml
+	$(LOCK) --extra postgres --extra redis --extra dev --build-deps-for wheel \
+		--constraint requirements.lock -o requirements-dev.lock pyproject.toml
+
+# Build the wheel, install it in a fresh venv outside the checkout, migrate, serve, fetch pages.
+wheel-check: dev-deps
+	scripts/check_wheel.sh
+
 # Full-page screenshots of every page at 390 and 1280 px, to look at before resolving an issue.
-screenshots: setup system-deps
+screenshots: dev-deps system-deps
 	$(BIN)/python scripts/screenshots.py --out test-artifacts/screens

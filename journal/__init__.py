@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, paths
 from .extensions import csrf, db, limiter, login_manager, migrate, rest_api
@@ -13,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=config.instance_path(),
         static_folder=str(paths.STATIC),
         template_folder=str(paths.TEMPLATES),
     )
@@ -24,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", config.default_database_uri(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
+    if proxies := app.config["JOURNAL_TRUSTED_PROXIES"]:
+        # Behind an https proxy: request.is_secure (Secure cookies) and the rate limiter's
+        # client address come from the proxy's X-Forwarded-Proto/-For, never from the client.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     init_extensions(app)
     register_blueprints(app)

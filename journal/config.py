@@ -19,6 +19,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     JOURNAL_CRISIS_REGION = "US"
+    JOURNAL_TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to believe
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     API_TITLE = "Mood Journal API"
     API_VERSION = "v1"
@@ -32,7 +33,17 @@ def from_environment() -> dict:
     found = {name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)}
     if os.environ.get("DATABASE_URL"):
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("JOURNAL_TRUSTED_PROXIES"):
+        found["JOURNAL_TRUSTED_PROXIES"] = int(os.environ["JOURNAL_TRUSTED_PROXIES"])
     return found
+
+
+def instance_path() -> str | None:
+    """Return JOURNAL_INSTANCE_PATH made absolute, or None for Flask's default folder."""
+    # An installed package's default is <prefix>/var/journal-instance, which a service user may
+    # not be able to write; this lets a deployment put the secret key and SQLite file elsewhere.
+    configured = os.environ.get("JOURNAL_INSTANCE_PATH")
+    return os.path.abspath(configured) if configured else None
 
 
 def normalise_database_url(url: str) -> str:

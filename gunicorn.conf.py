@@ -1,0 +1,55 @@
+"""gunicorn settings for Mood Journal: `gunicorn -c gunicorn.conf.py` (README, "Run in production").
+
+Every setting can still be changed on the command line or in GUNICORN_CMD_ARGS.
+"""
+
+import os
+import threading
+
+wsgi_app = "journal:create_app()"
+
+# Loopback by default: the https reverse proxy in front is the only client. JOURNAL_BIND takes a
+# comma-separated list (e.g. "0.0.0.0:8000" to reach it from other machines without a proxy).
+bind = os.environ.get("JOURNAL_BIND", "127.0.0.1:8000").split(",")
+
+# The usual sync-worker rule of thumb, 2 x cores + 1, counted on the cores this process may use.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * len(os.sched_getaffinity(0)) + 1)
+
+# X-Forwarded-Proto (so the session cookie is Secure) is believed only from these addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# A chart image may wait up to 65 s on a hung browser before answering 503 (journal/export/
+# images.py); the worker must outlive that wait rather than be killed mid-request.
+timeout = 90
+
+
+def post_worker_init(worker):
+    """Start this worker's chart browser (Kaleido) in the background, after the fork."""
+    # Never in the master: a browser started before the fork is one no worker can talk to.
+    # In the background so the worker serves pages while Chromium starts (a few seconds); an
+    # export that arrives first waits on the renderer's lock instead of starting a second one.
+    if os.environ.get("JOURNAL_WARM_CHARTS", "1") != "0":
+        thread = threading.Thread(target=warm_charts, args=(worker,), name="warm", daemon=True)
+        thread.start()
+
+
+def warm_charts(worker):
+    """Draw one empty chart so this worker's browser is running before the first export."""
+    import plotly.graph_objects as go
+
+    from journal.export import images
+
+    browser = getattr(worker.wsgi, "config", {}).get("CHROMIUM_PATH")
+    try:
+        images.render(go.Figure(), "svg", 16, 16, browser)
+    except Exception as exc:  # pages still work; exports say what to do instead
+        worker.log.warning("Chart browser did not start in worker %s: %s", worker.pid, exc)
+    else:
+        worker.log.info("Chart browser ready in worker %s", worker.pid)
+
+
+def worker_exit(server, worker):
+    """Close this worker's chart browser with the worker."""
+    from journal.export import images
+
+    images.RENDERER.stop()
