@@ -2,6 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from .. import instruments
 from ..treatments import rules as treatment_rules
 
 
@@ -42,7 +43,11 @@ class RegisterIn(Body):
     email = fields.String(required=True, metadata={"example": "sam@example.com"})
     password = fields.String(required=True, load_only=True)
     timezone = fields.String(required=True, metadata={"example": "America/Chicago"})
-    region = fields.String(load_default="US", metadata={"description": "Crisis resources region"})
+    region = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Crisis resources region; by default, from the time zone"},
+    )
 
 
 class LoginIn(Body):
@@ -97,6 +102,11 @@ class InstrumentOut(Schema):
     answer_list_loinc = fields.String(allow_none=True)
     mood = fields.Dict(allow_none=True)
     attribution = fields.String(allow_none=True)
+    instructions = fields.String()
+    band_heading = fields.String()
+    higher_is_better = fields.Boolean()
+    percent_factor = fields.Integer(allow_none=True)
+    clusters = fields.List(fields.Dict())
 
 
 class InstrumentList(Schema):
@@ -127,6 +137,8 @@ class Resource(Schema):
     name = fields.String()
     contact = fields.String()
     href = fields.String(allow_none=True)
+    links = fields.List(fields.Dict(), metadata={"description": "every tel:/sms:/https link"})
+    parts = fields.List(fields.Dict(), metadata={"description": "contact as text and links"})
 
 
 class Safety(Schema):
@@ -158,6 +170,10 @@ class CheckInOut(Record):
     total = fields.Integer()
     band = fields.String()
     safety = fields.Nested(Safety, allow_none=True)
+    subscores = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "PCL-5 clusters"}
+    )
+    percent = fields.Integer(allow_none=True, metadata={"description": "WHO-5 percentage score"})
 
 
 class CheckInList(Schema):
@@ -180,7 +196,7 @@ class CheckInQuery(RangeQuery):
     """Filter check-ins by date range and instrument."""
 
     instrument = fields.String(
-        load_default=None, validate=validate.OneOf(["daily", "phq9", "gad7"])
+        load_default=None, validate=validate.OneOf(list(instruments.INSTRUMENTS))
     )
 
 

@@ -104,6 +104,7 @@ def show(client_id):
         "checkins/show.html",
         checkin=checkin,
         instrument=instruments.INSTRUMENTS[checkin.instrument],
+        scores=services.derived_scores(checkin),
         crisis_info=crisis.resources_for(current_user.region) if checkin.safety else None,
     )
 

@@ -37,9 +37,20 @@ def checkin_to_dict(checkin: CheckIn) -> dict:
         "total": checkin.total,
         "band": checkin.band,
         "safety": crisis.resources_for(checkin.user.region) if checkin.safety else None,
+        **derived_scores(checkin),
         "revision": checkin.revision,
         "created_at": iso(checkin.created_at),
         "updated_at": iso(checkin.updated_at),
+    }
+
+
+def derived_scores(checkin: CheckIn) -> dict:
+    """Return the scores computed from the answers: PCL-5 cluster scores, WHO-5 percentage."""
+    instrument = instruments.INSTRUMENTS[checkin.instrument]
+    complete = checkin.total is not None and None not in checkin.answers
+    return {
+        "subscores": instruments.subscores(instrument, checkin.answers) if complete else {},
+        "percent": instruments.percentage(instrument, checkin.total),
     }
 
 

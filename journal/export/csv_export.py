@@ -13,6 +13,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
+from ..instruments import INSTRUMENTS
 from ..models import User
 from ..reflections import rules as reflection_rules
 from ..reflections.services import reflection_to_dict
@@ -21,7 +22,9 @@ from ..treatments.services import treatment_to_dict
 from . import json_export
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-ITEMS = 9
+# One column per item of the longest instrument (PCL-5, 20); shorter ones leave the rest empty.
+ITEMS = max(len(instrument.items) for instrument in INSTRUMENTS.values())
+CLUSTERS = ("B", "C", "D", "E")
 FLUSH_ROWS = 200
 
 CHECKIN_COLUMNS = [
@@ -33,6 +36,8 @@ CHECKIN_COLUMNS = [
     "total",
     "band",
     "item9_positive",
+    "percent",
+    *(f"cluster_{key}" for key in CLUSTERS),
     "note",
     "revision",
     "created_at",
@@ -91,10 +96,11 @@ def read_cell(text: str) -> str:
 
 
 def checkin_row(checkin) -> dict:
-    """Flatten a check-in: one column per item (GAD-7 leaves items 8 and 9 empty)."""
+    """Flatten a check-in: one column per item (shorter instruments leave the rest empty)."""
     data = json_export.export_checkin(checkin)
     answers = data.pop("answers")
-    return {**data, **{f"item_{n}": a for n, a in enumerate(answers, start=1)}}
+    clusters = {f"cluster_{key}": value for key, value in data.pop("subscores").items()}
+    return {**data, **clusters, **{f"item_{n}": a for n, a in enumerate(answers, start=1)}}
 
 
 def treatment_row(treatment) -> dict:

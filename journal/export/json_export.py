@@ -35,7 +35,7 @@ FORMAT = "mood-journal-export"
 VERSION = 1
 # Fields the export carries for reading but the validation recomputes on import.
 DERIVED = {
-    "checkins": ("total", "band", "item9_positive"),
+    "checkins": ("total", "band", "item9_positive", "subscores", "percent"),
     "treatments": ("local_date",),
     "reflections": (),
 }

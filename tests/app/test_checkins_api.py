@@ -332,5 +332,5 @@ def test_unsafe_requests_without_csrf_are_400(auth_api, user, method):
 def test_instruments_endpoint_lists_all(api):
     """The instrument definitions are public and complete."""
     items = api.get("/api/v1/instruments").get_json()["items"]
-    assert [i["id"] for i in items] == ["daily", "phq9", "gad7"]
+    assert [i["id"] for i in items] == ["daily", "phq9", "gad7", "pcl5", "pcl5w", "who5"]
     assert items[1]["items"][8]["loinc"] == "44260-8"
