@@ -61,9 +61,7 @@ NOT_AN_EMERGENCY_SERVICE = (
     "Mood Journal is not an emergency service, and nobody reads your entries in real time. "
     "If you are in danger now, call your local emergency number."
 )
-FIND_A_HELPLINE = Resource(
-    "Find A Helpline", "[findahelpline.com](https://findahelpline.com)"
-)
+FIND_A_HELPLINE = Resource("Find A Helpline", "[findahelpline.com](https://findahelpline.com)")
 ELSEWHERE = (FIND_A_HELPLINE, emergency("112 in the EU, 911 in North America"))
 EU_112 = emergency("[112](tel:112)")
 SAMARITANS_116 = "call [116 123](tel:116123), free"
@@ -298,7 +296,8 @@ REGIONS: dict[str, tuple[str, tuple[Resource, ...]]] = {
         "Japan",
         (
             Resource(
-                "よりそいホットライン (Yorisoi Hotline)", "[0120-279-338](tel:0120279338), free, 24 h"
+                "よりそいホットライン (Yorisoi Hotline)",
+                "[0120-279-338](tel:0120279338), free, 24 h",
             ),
             Resource(
                 "#いのちSOS",
@@ -466,9 +465,7 @@ LEGACY_ZONES: dict[str, tuple[str, ...]] = {
     "IN": ("Asia/Calcutta",),
     "JP": ("Japan",),
     "KR": ("ROK",),
-    "BR": (
-        "Brazil/Acre Brazil/DeNoronha Brazil/East Brazil/West America/Porto_Acre".split()
-    ),
+    "BR": ("Brazil/Acre Brazil/DeNoronha Brazil/East Brazil/West America/Porto_Acre".split()),
     "MX": (
         "Mexico/BajaNorte Mexico/BajaSur Mexico/General America/Ensenada America/Santa_Isabel"
     ).split(),

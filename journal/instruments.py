@@ -299,7 +299,7 @@ PCL5_BANDS = (
 )
 PCL5_NOTE = (
     "Not a diagnosis: the PCL-5 should not be used as a stand-alone diagnostic tool. A total "
-    "of 31-33 is the usual cut-off (VA: \"indicative of probable PTSD across samples\"). "
+    'of 31-33 is the usual cut-off (VA: "indicative of probable PTSD across samples"). '
     "Cluster scores: B items 1-5, C items 6-7, D items 8-14, E items 15-20."
 )
 PCL5 = Instrument(
@@ -386,9 +386,7 @@ WHO5 = Instrument(
     percent_factor=4,
 )
 
-INSTRUMENTS: dict[str, Instrument] = {
-    i.id: i for i in (DAILY, PHQ9, GAD7, PCL5, PCL5_WEEK, WHO5)
-}
+INSTRUMENTS: dict[str, Instrument] = {i.id: i for i in (DAILY, PHQ9, GAD7, PCL5, PCL5_WEEK, WHO5)}
 VALIDATED_IDS = tuple(i.id for i in INSTRUMENTS.values() if i.validated)
 
 
@@ -459,7 +457,9 @@ def score(instrument: Instrument, answers: object) -> Score:
 def subscores(instrument: Instrument, answers: list[int]) -> dict[str, int]:
     """Return each cluster's score (the sum of its items), in the instrument's order."""
     return {
-        key: sum(a for item, a in zip(instrument.items, answers, strict=True) if item.cluster == key)
+        key: sum(
+            a for item, a in zip(instrument.items, answers, strict=True) if item.cluster == key
+        )
         for key, _label in instrument.clusters
     }
 

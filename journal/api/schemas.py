@@ -65,6 +65,12 @@ class UserOut(Schema):
     region = fields.String()
     gad7_enabled = fields.Boolean()
     today = iso_string("date")
+    display_name = fields.String(allow_none=True)
+    theme = fields.String(metadata={"enum": ["system", "light", "dark"]})
+    week_start = fields.String(metadata={"enum": ["monday", "sunday", "saturday"]})
+    schedules = fields.Dict(
+        metadata={"description": "per questionnaire: enabled, every_days, after_session, form?"}
+    )
 
 
 class SessionOut(Schema):
@@ -78,6 +84,34 @@ class MeOut(UserOut):
     """The signed-in user with a fresh CSRF token."""
 
     csrf_token = fields.String()
+
+
+class SettingsIn(Body):
+    """Settings to change; fields left out stay as they are (rules in journal.settings)."""
+
+    display_name = fields.Raw(allow_none=True, metadata={"type": "string", "maxLength": 80})
+    timezone = fields.Raw(metadata={"type": "string", "example": "Europe/London"})
+    region = fields.Raw(
+        allow_none=True,
+        metadata={"type": "string", "description": "crisis region; null = from the time zone"},
+    )
+    theme = fields.Raw(metadata={"type": "string", "enum": ["system", "light", "dark"]})
+    week_start = fields.Raw(metadata={"type": "string", "enum": ["monday", "sunday", "saturday"]})
+    schedules = fields.Raw(
+        metadata={
+            "type": "object",
+            "example": {"pcl5": {"enabled": True, "form": "week"}, "who5": {"enabled": True}},
+        }
+    )
+
+
+class CrisisQuery(Schema):
+    """Which region's crisis resources."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    region = fields.String(load_default=None)
 
 
 class InstrumentOut(Schema):

@@ -42,13 +42,22 @@ def test_pcl5_items_and_clusters_match_the_source():
 def test_pcl5_answers_stems_and_reference_match_the_source():
     """Answers 0-4, both stems, the past-week instructions and the reference line are verbatim."""
     text = section("PCL-5 (PTSD Checklist for DSM-5, 20 items)")
-    assert "Not at all = 0 · A little bit = 1 · Moderately = 2 · Quite a bit = 3 · Extremely = 4" in text
+    assert (
+        "Not at all = 0 · A little bit = 1 · Moderately = 2 · Quite a bit = 3 · Extremely = 4"
+        in text
+    )
     assert [(o.value, o.label) for o in PCL5.options] == [
-        (0, "Not at all"), (1, "A little bit"), (2, "Moderately"), (3, "Quite a bit"), (4, "Extremely")
+        (0, "Not at all"),
+        (1, "A little bit"),
+        (2, "Moderately"),
+        (3, "Quite a bit"),
+        (4, "Extremely"),
     ]
     assert f'Stem: "{PCL5.stem}"' in text and f'Stem: "{PCL5_WEEK.stem}"' in text
     assert PCL5_WEEK.instructions in " ".join(text.split())
-    reference = " ".join(text.split("Attribution: the VA forms carry \"", 1)[1].split('" [')[0].split())
+    reference = " ".join(
+        text.split('Attribution: the VA forms carry "', 1)[1].split('" [')[0].split()
+    )
     assert PCL5.attribution == reference
 
 
@@ -133,8 +142,12 @@ def test_who5_raw_and_percentage_edges(raw, percent, band):
 
 
 def test_who5_percentage_50_is_the_flag_edge():
-    """Percentages step by 4, so 50 itself cannot occur: 48 is the highest flagged, 52 the lowest not."""
-    flagged = {instruments.percentage(WHO5, raw) for raw in range(26) if WHO5.band_for(raw).startswith("Lower")}
+    """Percentages step by 4: 48 is the highest flagged (<= 50), 52 the lowest not."""
+    flagged = {
+        instruments.percentage(WHO5, raw)
+        for raw in range(26)
+        if WHO5.band_for(raw).startswith("Lower")
+    }
     assert max(flagged) == 48 and max(flagged) <= 50 < 52 == min(
         instruments.percentage(WHO5, raw) for raw in range(26) if raw not in range(13)
     )
