@@ -65,6 +65,8 @@ class Instrument:
     total_loinc: str | None = None
     answer_list_loinc: str | None = None
     has_mood: bool = False
+    # The daily check-in may skip items (or carry only a mood); its total is then None.
+    items_optional: bool = False
     bands_note: str = ""
     extra: dict = field(default_factory=dict)
     attribution: str | None = None
@@ -100,8 +102,8 @@ class Instrument:
 class Score:
     """The result of scoring one set of answers."""
 
-    total: int
-    band: str
+    total: int | None
+    band: str | None
     safety: bool
     subscores: dict = field(default_factory=dict)
     percent: int | None = None
@@ -203,6 +205,7 @@ DAILY = Instrument(
     validated=False,
     safety_item=8,
     has_mood=True,
+    items_optional=True,
     bands_note="Daily PHQ-9-style score, not a validated PHQ-9; bands shown for orientation only.",
 )
 GAD7 = Instrument(
@@ -416,7 +419,8 @@ def validate_answers(instrument: Instrument, answers: object) -> list[int]:
     errors = {
         f"answers.{n}": f"Answer {n} must be a whole number from {low} to {high}."
         for n, value in enumerate(answers, start=1)
-        if not is_integer(value) or value not in allowed
+        if not (value is None and instrument.items_optional)
+        and (not is_integer(value) or value not in allowed)
     }
     if errors:
         raise InvalidAnswers(errors)
@@ -436,14 +440,22 @@ def validate_mood(instrument: Instrument, mood: object) -> int | None:
     return mood
 
 
-def is_safety_positive(instrument: Instrument, answers: list[int]) -> bool:
-    """Tell whether the safety item (PHQ-9 item 9) is answered above 0."""
-    return instrument.safety_item is not None and answers[instrument.safety_item] > 0
+def is_safety_positive(instrument: Instrument, answers: list[int | None]) -> bool:
+    """Tell whether the safety item (PHQ-9 item 9) is answered above 0 (skipped is not)."""
+    if instrument.safety_item is None:
+        return False
+    answer = answers[instrument.safety_item]
+    return answer is not None and answer > 0
 
 
 def score(instrument: Instrument, answers: object) -> Score:
     """Validate and score answers: total, band label, item-9 flag, cluster scores, percentage."""
+    if answers is None and instrument.items_optional:
+        answers = [None] * len(instrument.items)
     valid = validate_answers(instrument, answers)
+    if None in valid:
+        # A total of some items would read as a lower score than the person has: none is given.
+        return Score(None, None, is_safety_positive(instrument, valid))
     total = sum(valid)
     return Score(
         total,
@@ -490,6 +502,7 @@ def as_dict(instrument: Instrument) -> dict:
         "bands_note": instrument.bands_note,
         "max_total": instrument.max_total,
         "safety_item": None if instrument.safety_item is None else instrument.safety_item + 1,
+        "items_optional": instrument.items_optional,
         "panel_loinc": instrument.panel_loinc,
         "total_loinc": instrument.total_loinc,
         "answer_list_loinc": instrument.answer_list_loinc,

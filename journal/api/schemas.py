@@ -156,9 +156,14 @@ class CheckInIn(Body):
     local_date = fields.Date(required=True)
     # Items are checked by the instrument's own rules (one place, 1-based messages).
     answers = fields.List(
-        fields.Raw(metadata={"type": "integer", "minimum": 0, "maximum": 3}),
-        required=True,
-        metadata={"example": [1, 2, 1, 0, 0, 1, 0, 0, 0]},
+        fields.Raw(allow_none=True, metadata={"type": "integer", "minimum": 0, "nullable": True}),
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "example": [1, 2, 1, 0, 0, 1, 0, 0, 0],
+            "description": "required, except for a daily check-in: omit it (mood alone) or "
+            "leave items null",
+        },
     )
     mood = StrictInteger(allow_none=True, load_default=None)
     note = fields.String(allow_none=True, load_default=None)
@@ -198,11 +203,11 @@ class CheckInOut(Record):
 
     instrument = fields.String()
     local_date = iso_string("date")
-    answers = fields.List(fields.Integer())
+    answers = fields.List(fields.Integer(allow_none=True))
     mood = fields.Integer(allow_none=True)
     note = fields.String(allow_none=True)
-    total = fields.Integer()
-    band = fields.String()
+    total = fields.Integer(allow_none=True)
+    band = fields.String(allow_none=True)
     safety = fields.Nested(Safety, allow_none=True)
     subscores = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "PCL-5 clusters"}

@@ -76,6 +76,8 @@ def clean_checkin(user: User, data: dict) -> dict:
         fields["mood"] = instruments.validate_mood(instrument, data.get("mood"))
     except instruments.InvalidAnswers as exc:
         errors.update(exc.fields)
+    if not errors and instrument.items_optional:
+        errors.update(refuse_empty_daily(data.get("answers"), fields["mood"]))
     note = data.get("note") or None
     if note is not None and (not isinstance(note, str) or len(note) > NOTE_MAX):
         errors["note"] = f"A note is text of at most {NOTE_MAX:,} characters."
@@ -84,12 +86,19 @@ def clean_checkin(user: User, data: dict) -> dict:
     return {
         **fields,
         "instrument": instrument.id,
-        "answers": list(data["answers"]),
+        "answers": list(data.get("answers") or [None] * len(instrument.items)),
         "note": note,
         "total": result.total,
         "band": result.band,
         "safety": result.safety,
     }
+
+
+def refuse_empty_daily(answers: list | None, mood: int | None) -> dict[str, str]:
+    """Return an error when a daily check-in has neither a mood nor any answer."""
+    if mood is None and all(answer is None for answer in answers or ()):
+        return {"mood": "Choose your mood, or answer at least one question."}
+    return {}
 
 
 def occupant(user: User, instrument: str, local_date: date) -> CheckIn | None:

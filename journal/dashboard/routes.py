@@ -1,5 +1,7 @@
 """The home page: today's check-in, what is due, and recent entries."""
 
+import uuid
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -26,6 +28,7 @@ def index():
         "dashboard/index.html",
         today=today,
         todays_checkin=checkins.occupant(current_user, "daily", today),
+        quick_client_id=str(uuid.uuid4()),
         due=settings.due_list(current_user),
         recent=checkins.list_checkins(current_user, newest_first=True, limit=RECENT),
         open_prompts=reflections.open_prompts(current_user, today),

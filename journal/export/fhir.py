@@ -163,6 +163,7 @@ def daily_resource(checkin: CheckIn, subject: dict, system: str) -> dict:
         for n, (item, value) in enumerate(
             zip(instruments.DAILY.items, checkin.answers, strict=True), 1
         )
+        if value is not None  # a skipped item is left out, not exported as a value
     ]
     if checkin.mood is not None:
         components.append(
@@ -176,9 +177,13 @@ def daily_resource(checkin: CheckIn, subject: dict, system: str) -> dict:
         "code": {"coding": [coding(system, *DAILY_TOTAL)], "text": DAILY_TOTAL[1]},
         "subject": subject,
         "effectiveDateTime": checkin.local_date.isoformat(),
-        "valueInteger": checkin.total,
         "component": components,
     }
+    if checkin.total is None:
+        # Not every item answered (or mood alone): FHIR's way to say there is no total.
+        observation["dataAbsentReason"] = {"text": "Not every item was answered"}
+    else:
+        observation["valueInteger"] = checkin.total
     if checkin.note:
         observation["note"] = [{"text": checkin.note}]
     return observation

@@ -22,7 +22,13 @@ export async function instrument(id) {
 
 /** Score answers: total, maximum, band and the item-9 safety flag. */
 export function score(definition, answers) {
-  const total = answers.reduce((sum, a) => sum + (a || 0), 0);
+  const complete = answers.length === definition.items.length && answers.every((a) => a !== null && a !== undefined);
+  if (!complete) {
+    // A daily check-in may skip items: no total then, but a positive item 9 still counts.
+    const safety = definition.safety_item != null && answers[definition.safety_item - 1] > 0;
+    return { total: null, max: definition.max_total, band: '', safety, percent: null };
+  }
+  const total = answers.reduce((sum, a) => sum + a, 0);
   const band = (definition.bands || []).find((b) => b.low <= total && total <= b.high);
   const safety = definition.safety_item != null && answers[definition.safety_item - 1] > 0;
   const percent = definition.percent_factor ? total * definition.percent_factor : null;
