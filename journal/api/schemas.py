@@ -398,6 +398,11 @@ class ShareIn(Body):
     expires_in_days = StrictInteger(
         load_default=14, metadata={"minimum": 1, "maximum": 90, "description": "Default 14"}
     )
+    label = fields.Raw(
+        load_default=None,
+        allow_none=True,
+        metadata={"type": "string", "maxLength": 80, "example": "for Dr. Rivera"},
+    )
     include_reflections = fields.Boolean(
         load_default=False,
         metadata={"description": "Include reflections marked for sharing"},
@@ -408,6 +413,7 @@ class ShareOut(Schema):
     """A share link as its owner sees it (never its token)."""
 
     id = fields.Integer()
+    label = fields.String(allow_none=True, metadata={"description": "the patient's own name"})
     # The dict says "from" (a Python keyword): read and write it under that name.
     from_ = iso_string("date", attribute="from", data_key="from")
     to = iso_string("date")

@@ -152,3 +152,26 @@ def test_settings_change_the_theme_and_region(page: Page):
     assert background != "rgb(255, 255, 255)"
     page.goto("/help")
     expect(page.get_by_role("heading", level=2).first).to_have_text("Ireland")
+
+
+def test_share_link_has_copy_and_a_label_and_the_list_fits_390(make_page, live_server):
+    # Copying needs the clipboard permission in a test browser; a person's browser asks or allows.
+    page = make_page(permissions=["clipboard-read", "clipboard-write"])
+    signup(page)
+    page.goto("/shares/")
+    page.get_by_label(re.compile("^Label")).fill(
+        "for Dr. Rivera, my therapist at the clinic downtown"
+    )
+    page.get_by_role("button", name="Make link").click()
+    url = page.locator("#share-url").input_value()
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied.")
+    assert page.evaluate("() => navigator.clipboard.readText()") == url
+    for _ in range(2):
+        page.goto("/shares/")
+        page.get_by_role("button", name="Make link").click()
+    page.goto("/shares/")
+    expect(page.get_by_role("heading", name=re.compile("for Dr. Rivera"))).to_be_visible()
+    expect(page.locator(".share-item")).to_have_count(3)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 390, f"the share list is {width} px wide"
