@@ -2,6 +2,7 @@
 
 import * as sw from './sw-client.js';
 import { enhanceForm } from './offline-form.js';
+import * as onDevice from './on-device.js';
 import * as pending from './pending.js';
 import * as status from './sync-status.js';
 
@@ -83,6 +84,7 @@ function startOffline(page) {
   enhanceForm(page);
   status.start(page);
   pending.start(page, () => status.flush(page));
+  onDevice.start(page);
   sw.register().then(async () => {
     if (!page.user) return;
     await navigator.serviceWorker.ready;

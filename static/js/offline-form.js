@@ -221,13 +221,46 @@ async function storedIntent(page, clientId) {
   }
 }
 
+/** Return this person's waiting check-in for the same questionnaire and day, if any. */
+async function sameDayIntent(page, payload) {
+  const db = await openQueue({ create: false });
+  try {
+    return (await readIntents(db, page.user)).find((i) => i.kind === 'checkin' && i.status === 'pending'
+      && i.payload.instrument === payload.instrument && i.payload.local_date === payload.local_date);
+  } finally {
+    db?.close();
+  }
+}
+
+/** Merge a second save of the same day into the first: what it gives wins, what it leaves out stays. */
+function mergeDay(first, second) {
+  const merged = { ...first };
+  for (const [key, given] of Object.entries(second)) {
+    if (key === 'answers' && Array.isArray(given) && Array.isArray(first.answers)) {
+      merged.answers = given.map((answer, n) => (answer === null ? first.answers[n] ?? null : answer));
+    } else if (given !== null && given !== undefined) {
+      merged[key] = given;
+    }
+  }
+  return merged;
+}
+
 /** Save through the queue: store at once, try to send, then go to the record or stay. */
 async function save(form, kind, page) {
-  const payload = BUILDERS[kind](form, page);
+  let payload = BUILDERS[kind](form, page);
   const revision = form.elements.base_revision && form.elements.base_revision.value;
   if (revision) payload.base_revision = Number(revision);
+  let clientId = form.elements.client_id.value;
+  if (kind === 'checkin' && !revision) {
+    // Two saves of one day on this phone are one entry, not a conflict with "somewhere else".
+    const earlier = await sameDayIntent(page, payload).catch(() => undefined);
+    if (earlier && earlier.client_id !== clientId) {
+      payload = mergeDay(earlier.payload, payload);
+      clientId = earlier.client_id;
+    }
+  }
   const intent = {
-    client_id: form.elements.client_id.value,
+    client_id: clientId,
     kind,
     payload,
     user: page.user,
