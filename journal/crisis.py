@@ -377,7 +377,11 @@ REGIONS: dict[str, tuple[str, tuple[Resource, ...]]] = {
     ),
     "OTHER": ("Elsewhere", ()),
 }
-REGION_CHOICES = [(code, name) for code, (name, _) in REGIONS.items()]
+# For pickers: countries by name, "Elsewhere" last.
+REGION_CHOICES = sorted(
+    ((code, name) for code, (name, _) in REGIONS.items()),
+    key=lambda choice: (choice[0] == "OTHER", choice[1]),
+)
 
 # The tz database's zone.tab names per region, then legacy names from `backward`, each looked up
 # as the browser reports it. Resolving `backward` links first would send Europe/Oslo to

@@ -26,7 +26,7 @@ def help():
     return render_template(
         "pages/help.html",
         crisis_info=crisis.resources_for(visitor_region()),
-        region_choices=sorted(crisis.REGION_CHOICES, key=lambda choice: choice[0] == "OTHER"),
+        region_choices=crisis.REGION_CHOICES,
     )
 
 
