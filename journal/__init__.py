@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from .pages.routes import bp as pages_bp
     from .pwa import bp as pwa_bp
     from .reflections.routes import bp as reflections_bp
+    from .settings import bp as settings_bp
     from .share.routes import bp as share_bp
     from .timeline.routes import bp as timeline_bp
     from .treatments.routes import bp as treatments_bp
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
         pwa_bp,
         export_bp,
         share_bp,
+        settings_bp,
     ):
         app.register_blueprint(blueprint)
     register_api(rest_api)

@@ -34,6 +34,8 @@ class Item:
 
     text: str
     loinc: str | None = None
+    # The symptom cluster the item belongs to (PCL-5 B/C/D/E), for cluster scores.
+    cluster: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,20 @@ class Instrument:
     total_loinc: str | None = None
     answer_list_loinc: str | None = None
     has_mood: bool = False
+    # The daily check-in may skip items (or carry only a mood); its total is then None.
+    items_optional: bool = False
     bands_note: str = ""
     extra: dict = field(default_factory=dict)
+    attribution: str | None = None
+    # Longer instructions shown above the stem (only where the source has on-screen wording).
+    instructions: str = ""
+    # What the result page calls the band: the PCL-5 has a cut-off, not severity bands.
+    band_heading: str = "Severity band"
+    higher_is_better: bool = False
+    # WHO-5: the raw score times this is the percentage score (0-100).
+    percent_factor: int | None = None
+    # Cluster id -> label, in order (PCL-5); cluster scores are sums within a cluster.
+    clusters: tuple[tuple[str, str], ...] = ()
 
     @property
     def max_total(self) -> int:
@@ -88,9 +102,11 @@ class Instrument:
 class Score:
     """The result of scoring one set of answers."""
 
-    total: int
-    band: str
+    total: int | None
+    band: str | None
     safety: bool
+    subscores: dict = field(default_factory=dict)
+    percent: int | None = None
 
 
 class InvalidAnswers(ValueError):
@@ -175,6 +191,7 @@ PHQ9 = Instrument(
     panel_loinc="44249-1",
     total_loinc="44261-6",
     answer_list_loinc="LL358-3",
+    attribution=ATTRIBUTION,
 )
 DAILY = Instrument(
     id="daily",
@@ -188,6 +205,7 @@ DAILY = Instrument(
     validated=False,
     safety_item=8,
     has_mood=True,
+    items_optional=True,
     bands_note="Daily PHQ-9-style score, not a validated PHQ-9; bands shown for orientation only.",
 )
 GAD7 = Instrument(
@@ -202,9 +220,176 @@ GAD7 = Instrument(
     panel_loinc="69737-5",
     total_loinc="70274-6",
     answer_list_loinc="LL358-3",
+    attribution=ATTRIBUTION,
 )
 
-INSTRUMENTS: dict[str, Instrument] = {i.id: i for i in (DAILY, PHQ9, GAD7)}
+
+# PCL-5 and WHO-5: wording from docs/clinical/INSTRUMENTS.md (2026-12-01). Neither has a verified
+# LOINC code, so none is given here and exports use the app's own code system.
+PCL5_REFERENCE = (
+    "Reference: Weathers, F. W., Litz, B. T., Keane, T. M., Palmieri, P. A., Marx, B. P., & "
+    "Schnurr, P. P. (2013). The PTSD Checklist for DSM-5 (PCL-5) – Standard [Measurement "
+    "instrument]. Available from https://www.ptsd.va.gov/"
+)
+PCL5_ITEMS = tuple(
+    Item(text, cluster=cluster)
+    for text, cluster in (
+        ("Repeated, disturbing, and unwanted memories of the stressful experience?", "B"),
+        ("Repeated, disturbing dreams of the stressful experience?", "B"),
+        (
+            "Suddenly feeling or acting as if the stressful experience were actually happening "
+            "again (as if you were actually back there reliving it)?",
+            "B",
+        ),
+        ("Feeling very upset when something reminded you of the stressful experience?", "B"),
+        (
+            "Having strong physical reactions when something reminded you of the stressful "
+            "experience (for example, heart pounding, trouble breathing, sweating)?",
+            "B",
+        ),
+        ("Avoiding memories, thoughts, or feelings related to the stressful experience?", "C"),
+        (
+            "Avoiding external reminders of the stressful experience (for example, people, "
+            "places, conversations, activities, objects, or situations)?",
+            "C",
+        ),
+        ("Trouble remembering important parts of the stressful experience?", "D"),
+        (
+            "Having strong negative beliefs about yourself, other people, or the world (for "
+            "example, having thoughts such as: I am bad, there is something seriously wrong "
+            "with me, no one can be trusted, the world is completely dangerous)?",
+            "D",
+        ),
+        (
+            "Blaming yourself or someone else for the stressful experience or what happened "
+            "after it?",
+            "D",
+        ),
+        ("Having strong negative feelings such as fear, horror, anger, guilt, or shame?", "D"),
+        ("Loss of interest in activities that you used to enjoy?", "D"),
+        ("Feeling distant or cut off from other people?", "D"),
+        (
+            "Trouble experiencing positive feelings (for example, being unable to feel "
+            "happiness or have loving feelings for people close to you)?",
+            "D",
+        ),
+        ("Irritable behavior, angry outbursts, or acting aggressively?", "E"),
+        ("Taking too many risks or doing things that could cause you harm?", "E"),
+        ('Being "superalert" or watchful or on guard?', "E"),
+        ("Feeling jumpy or easily startled?", "E"),
+        ("Having difficulty concentrating?", "E"),
+        ("Trouble falling or staying asleep?", "E"),
+    )
+)
+PCL5_OPTIONS = (
+    Option(0, "Not at all"),
+    Option(1, "A little bit"),
+    Option(2, "Moderately"),
+    Option(3, "Quite a bit"),
+    Option(4, "Extremely"),
+)
+PCL5_CLUSTERS = (
+    ("B", "Intrusions (B)"),
+    ("C", "Avoidance (C)"),
+    ("D", "Negative thoughts and mood (D)"),
+    ("E", "Arousal and reactivity (E)"),
+)
+# No severity bands: only where the total stands against the usual 31-33 cut-off (VA).
+PCL5_BANDS = (
+    Band(0, 30, "Below the usual cut-off (31-33)"),
+    Band(31, 33, "At the usual cut-off (31-33)"),
+    Band(34, 80, "Above the usual cut-off (31-33)"),
+)
+PCL5_NOTE = (
+    "Not a diagnosis: the PCL-5 should not be used as a stand-alone diagnostic tool. A total "
+    'of 31-33 is the usual cut-off (VA: "indicative of probable PTSD across samples"). '
+    "Cluster scores: B items 1-5, C items 6-7, D items 8-14, E items 15-20."
+)
+PCL5 = Instrument(
+    id="pcl5",
+    title="PCL-5 (PTSD Checklist for DSM-5)",
+    short_title="PCL-5",
+    stem="In the past month, how much were you bothered by:",
+    items=PCL5_ITEMS,
+    options=PCL5_OPTIONS,
+    bands=PCL5_BANDS,
+    validated=True,
+    bands_note=PCL5_NOTE,
+    attribution=PCL5_REFERENCE,
+    band_heading="Usual cut-off",
+    clusters=PCL5_CLUSTERS,
+)
+PCL5_WEEK = Instrument(
+    id="pcl5w",
+    title="PCL-5 (PTSD Checklist for DSM-5), past week version",
+    short_title="PCL-5 (past week)",
+    stem="In the past week, how much were you bothered by:",
+    instructions=(
+        "Below is a list of problems that people sometimes have in response to a very stressful "
+        "experience. Please read each problem and then select one of the options to indicate "
+        "how much you have been bothered by that problem in the past week. The options include "
+        "not at all, a little bit, moderately, quite a bit, and extremely."
+    ),
+    items=PCL5_ITEMS,
+    options=PCL5_OPTIONS,
+    # Whether the 31-33 cut-off holds for the past-week form is not established: none is shown.
+    bands=(Band(0, 80, "No validated cut-off (past week)"),),
+    validated=True,
+    bands_note=(
+        "Not a diagnosis. No cut-off is shown for the past-week form: the usual 31-33 is "
+        "established for the past-month form. Cluster scores: B items 1-5, C items 6-7, "
+        "D items 8-14, E items 15-20."
+    ),
+    attribution=PCL5_REFERENCE,
+    band_heading="Cut-off",
+    clusters=PCL5_CLUSTERS,
+)
+WHO5_ATTRIBUTION = (
+    "WHO-5 Well-Being Index (1998 version), used without modification. Source: Psychiatric "
+    "Research Unit, WHO Collaborating Center for Mental Health, Frederiksborg General Hospital, "
+    "DK-3400 Hillerød."
+)
+WHO5 = Instrument(
+    id="who5",
+    title="WHO-5 Well-Being Index",
+    short_title="WHO-5",
+    stem=(
+        "Please indicate for each of the five statements which is closest to how you have been "
+        "feeling over the last two weeks. Notice that higher numbers mean better well-being."
+    ),
+    items=(
+        Item("I have felt cheerful and in good spirits"),
+        Item("I have felt calm and relaxed"),
+        Item("I have felt active and vigorous"),
+        Item("I woke up feeling fresh and rested"),
+        Item("My daily life has been filled with things that interest me"),
+    ),
+    options=(
+        Option(5, "All of the time"),
+        Option(4, "Most of the time"),
+        Option(3, "More than half of the time"),
+        Option(2, "Less than half of the time"),
+        Option(1, "Some of the time"),
+        Option(0, "At no time"),
+    ),
+    # Raw 0-12 is a percentage of 50 or less (raw x 4): poor well-being (Topp et al. 2015).
+    bands=(
+        Band(0, 12, "Lower well-being (50% or less)"),
+        Band(13, 25, "Higher well-being (above 50%)"),
+    ),
+    validated=True,
+    bands_note=(
+        "Not a diagnosis. Raw score 0-25; percentage score (raw x 4) 0-100, higher is better. "
+        "A percentage of 50 or less indicates poor well-being and is a reason to screen for "
+        "depression (Topp et al., 2015). A change of 10 percentage points is significant."
+    ),
+    attribution=WHO5_ATTRIBUTION,
+    band_heading="Well-being",
+    higher_is_better=True,
+    percent_factor=4,
+)
+
+INSTRUMENTS: dict[str, Instrument] = {i.id: i for i in (DAILY, PHQ9, GAD7, PCL5, PCL5_WEEK, WHO5)}
 VALIDATED_IDS = tuple(i.id for i in INSTRUMENTS.values() if i.validated)
 
 
@@ -234,7 +419,8 @@ def validate_answers(instrument: Instrument, answers: object) -> list[int]:
     errors = {
         f"answers.{n}": f"Answer {n} must be a whole number from {low} to {high}."
         for n, value in enumerate(answers, start=1)
-        if not is_integer(value) or value not in allowed
+        if not (value is None and instrument.items_optional)
+        and (not is_integer(value) or value not in allowed)
     }
     if errors:
         raise InvalidAnswers(errors)
@@ -254,16 +440,47 @@ def validate_mood(instrument: Instrument, mood: object) -> int | None:
     return mood
 
 
-def is_safety_positive(instrument: Instrument, answers: list[int]) -> bool:
-    """Tell whether the safety item (PHQ-9 item 9) is answered above 0."""
-    return instrument.safety_item is not None and answers[instrument.safety_item] > 0
+def is_safety_positive(instrument: Instrument, answers: list[int | None]) -> bool:
+    """Tell whether the safety item (PHQ-9 item 9) is answered above 0 (skipped is not)."""
+    if instrument.safety_item is None:
+        return False
+    answer = answers[instrument.safety_item]
+    return answer is not None and answer > 0
 
 
 def score(instrument: Instrument, answers: object) -> Score:
-    """Validate and score answers: total, band label and the item-9 safety flag."""
+    """Validate and score answers: total, band label, item-9 flag, cluster scores, percentage."""
+    if answers is None and instrument.items_optional:
+        answers = [None] * len(instrument.items)
     valid = validate_answers(instrument, answers)
+    if None in valid:
+        # A total of some items would read as a lower score than the person has: none is given.
+        return Score(None, None, is_safety_positive(instrument, valid))
     total = sum(valid)
-    return Score(total, instrument.band_for(total), is_safety_positive(instrument, valid))
+    return Score(
+        total,
+        instrument.band_for(total),
+        is_safety_positive(instrument, valid),
+        subscores(instrument, valid),
+        percentage(instrument, total),
+    )
+
+
+def subscores(instrument: Instrument, answers: list[int]) -> dict[str, int]:
+    """Return each cluster's score (the sum of its items), in the instrument's order."""
+    return {
+        key: sum(
+            a for item, a in zip(instrument.items, answers, strict=True) if item.cluster == key
+        )
+        for key, _label in instrument.clusters
+    }
+
+
+def percentage(instrument: Instrument, total: int | None) -> int | None:
+    """Return the percentage score (WHO-5: raw x 4), or None for instruments without one."""
+    if instrument.percent_factor is None or total is None:
+        return None
+    return total * instrument.percent_factor
 
 
 def as_dict(instrument: Instrument) -> dict:
@@ -285,9 +502,22 @@ def as_dict(instrument: Instrument) -> dict:
         "bands_note": instrument.bands_note,
         "max_total": instrument.max_total,
         "safety_item": None if instrument.safety_item is None else instrument.safety_item + 1,
+        "items_optional": instrument.items_optional,
         "panel_loinc": instrument.panel_loinc,
         "total_loinc": instrument.total_loinc,
         "answer_list_loinc": instrument.answer_list_loinc,
         "mood": {"min": MOOD_MIN, "max": MOOD_MAX} if instrument.has_mood else None,
-        "attribution": ATTRIBUTION if instrument.validated else None,
+        "attribution": instrument.attribution,
+        "instructions": instrument.instructions,
+        "band_heading": instrument.band_heading,
+        "higher_is_better": instrument.higher_is_better,
+        "percent_factor": instrument.percent_factor,
+        "clusters": [
+            {
+                "id": key,
+                "label": label,
+                "items": [n for n, i in enumerate(instrument.items, start=1) if i.cluster == key],
+            }
+            for key, label in instrument.clusters
+        ],
     }

@@ -97,6 +97,12 @@ class User(UserMixin, db.Model):
     region: Mapped[str] = mapped_column(String(8), default="US")
     gad7_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Settings (journal/settings): the name the report and share view use; None = not set.
+    display_name: Mapped[str | None] = mapped_column(String(80))
+    theme: Mapped[str] = mapped_column(String(8), default="system", server_default="system")
+    week_start: Mapped[str] = mapped_column(String(10), default="monday", server_default="monday")
+    # Per questionnaire {enabled, every_days, after_session, form?}; None = the defaults.
+    schedules: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     checkins: Mapped[list["CheckIn"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -125,10 +131,11 @@ class CheckIn(SyncedRecord, db.Model):
 
     instrument: Mapped[str] = mapped_column(String(16))
     local_date: Mapped[date] = mapped_column(Date)
-    answers: Mapped[list[int]] = mapped_column(JSON)
+    # A daily check-in may leave items unanswered (None); its total and band are None then.
+    answers: Mapped[list[int | None]] = mapped_column(JSON)
     mood: Mapped[int | None] = mapped_column(Integer)
-    total: Mapped[int] = mapped_column(Integer)
-    band: Mapped[str] = mapped_column(String(32))
+    total: Mapped[int | None] = mapped_column(Integer)
+    band: Mapped[str | None] = mapped_column(String(32))
     safety: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -197,6 +204,8 @@ class ShareLink(db.Model):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     include_reflections: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The patient's own name for the link ("for Dr. Rivera"); shown only to the patient.
+    label: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ def require_login():
 
 def register(api: Api) -> None:
     """Register every API blueprint."""
-    from . import auth, charts, checkins, meta, reflections, shares, treatments
+    from . import auth, charts, checkins, meta, reflections, settings, shares, treatments
 
-    for module in (auth, meta, checkins, treatments, reflections, charts, shares):
+    for module in (auth, meta, settings, checkins, treatments, reflections, charts, shares):
         api.register_blueprint(module.bp)

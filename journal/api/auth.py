@@ -7,6 +7,7 @@ from flask_wtf.csrf import generate_csrf
 from ..auth import services, throttle
 from ..errors import DomainError
 from ..records import user_today
+from ..settings.services import settings_dict
 from .schemas import LoginIn, RegisterIn, SessionOut
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Accounts")
@@ -27,6 +28,7 @@ def user_dict(user) -> dict:
         "region": user.region,
         "gad7_enabled": user.gad7_enabled,
         "today": user_today(user).isoformat(),
+        **settings_dict(user),
     }
 
 

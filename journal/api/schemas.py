@@ -45,7 +45,11 @@ class RegisterIn(Body):
     email = fields.String(required=True, metadata={"example": "sam@example.com"})
     password = fields.String(required=True, load_only=True)
     timezone = fields.String(required=True, metadata={"example": "America/Chicago"})
-    region = fields.String(load_default="US", metadata={"description": "Crisis resources region"})
+    region = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "Crisis resources region; by default, from the time zone"},
+    )
 
 
 class LoginIn(Body):
@@ -63,6 +67,12 @@ class UserOut(Schema):
     region = fields.String()
     gad7_enabled = fields.Boolean()
     today = iso_string("date")
+    display_name = fields.String(allow_none=True)
+    theme = fields.String(metadata={"enum": ["system", "light", "dark"]})
+    week_start = fields.String(metadata={"enum": ["monday", "sunday", "saturday"]})
+    schedules = fields.Dict(
+        metadata={"description": "per questionnaire: enabled, every_days, after_session, form?"}
+    )
 
 
 class SessionOut(Schema):
@@ -76,6 +86,34 @@ class MeOut(UserOut):
     """The signed-in user with a fresh CSRF token."""
 
     csrf_token = fields.String()
+
+
+class SettingsIn(Body):
+    """Settings to change; fields left out stay as they are (rules in journal.settings)."""
+
+    display_name = fields.Raw(allow_none=True, metadata={"type": "string", "maxLength": 80})
+    timezone = fields.Raw(metadata={"type": "string", "example": "Europe/London"})
+    region = fields.Raw(
+        allow_none=True,
+        metadata={"type": "string", "description": "crisis region; null = from the time zone"},
+    )
+    theme = fields.Raw(metadata={"type": "string", "enum": ["system", "light", "dark"]})
+    week_start = fields.Raw(metadata={"type": "string", "enum": ["monday", "sunday", "saturday"]})
+    schedules = fields.Raw(
+        metadata={
+            "type": "object",
+            "example": {"pcl5": {"enabled": True, "form": "week"}, "who5": {"enabled": True}},
+        }
+    )
+
+
+class CrisisQuery(Schema):
+    """Which region's crisis resources."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    region = fields.String(load_default=None)
 
 
 class InstrumentOut(Schema):
@@ -100,6 +138,11 @@ class InstrumentOut(Schema):
     answer_list_loinc = fields.String(allow_none=True)
     mood = fields.Dict(allow_none=True)
     attribution = fields.String(allow_none=True)
+    instructions = fields.String()
+    band_heading = fields.String()
+    higher_is_better = fields.Boolean()
+    percent_factor = fields.Integer(allow_none=True)
+    clusters = fields.List(fields.Dict())
 
 
 class InstrumentList(Schema):
@@ -114,6 +157,8 @@ class Resource(Schema):
     name = fields.String()
     contact = fields.String()
     href = fields.String(allow_none=True)
+    links = fields.List(fields.Dict(), metadata={"description": "every tel:/sms:/https link"})
+    parts = fields.List(fields.Dict(), metadata={"description": "contact as text and links"})
 
 
 class Safety(Schema):
@@ -163,7 +208,15 @@ def output_schema(spec: RecordSpec, name: str, **extra) -> type[Schema]:
 
 
 CheckInIn = input_schema(CHECKIN, "CheckInIn")
-CheckInOut = output_schema(CHECKIN, "CheckInOut", safety=fields.Nested(Safety, allow_none=True))
+CheckInOut = output_schema(
+    CHECKIN,
+    "CheckInOut",
+    safety=fields.Nested(Safety, allow_none=True),
+    subscores=fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "PCL-5 clusters"}
+    ),
+    percent=fields.Integer(allow_none=True, metadata={"description": "WHO-5 percentage score"}),
+)
 
 
 class CheckInList(Schema):
@@ -236,6 +289,11 @@ class ShareIn(Body):
     expires_in_days = StrictInteger(
         load_default=14, metadata={"minimum": 1, "maximum": 90, "description": "Default 14"}
     )
+    label = fields.Raw(
+        load_default=None,
+        allow_none=True,
+        metadata={"type": "string", "maxLength": 80, "example": "for Dr. Rivera"},
+    )
     include_reflections = fields.Boolean(
         load_default=False,
         metadata={"description": "Include reflections marked for sharing"},
@@ -246,6 +304,7 @@ class ShareOut(Schema):
     """A share link as its owner sees it (never its token)."""
 
     id = fields.Integer()
+    label = fields.String(allow_none=True, metadata={"description": "the patient's own name"})
     # The dict says "from" (a Python keyword): read and write it under that name.
     from_ = iso_string("date", attribute="from", data_key="from")
     to = iso_string("date")

@@ -33,5 +33,9 @@ class RegisterForm(FlaskForm):
     )
     region = SelectField(
         "Where should we point you for crisis help?",
-        choices=[SelectChoice(code, name) for code, name in crisis.REGION_CHOICES],
+        choices=[
+            SelectChoice("", "From my time zone (you can change it later)"),
+            *(SelectChoice(code, name) for code, name in crisis.REGION_CHOICES),
+        ],
+        default="",
     )

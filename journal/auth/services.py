@@ -54,7 +54,8 @@ def find_user(email: str) -> User | None:
 def register_user(email: object, password: object, timezone: object, region: object = None) -> User:
     """Create an account, or raise Invalid with field errors."""
     email = normalise_email(email)
-    region = region or "US"
+    # No choice made: the default comes from the zone name exactly as the browser reported it.
+    region = region or crisis.region_for_timezone(timezone)
     errors = validate_registration(email, password, timezone, region)
     if not errors and find_user(email) is not None:
         errors["email"] = "An account with this email already exists; sign in instead."

@@ -20,18 +20,17 @@ class CheckInFormBase(FlaskForm):
 def checkin_form_class(instrument: Instrument) -> type[CheckInFormBase]:
     """Return a form class with one radio group per item (and mood for the daily check-in)."""
     choices = [SelectChoice(option.value, option.label) for option in instrument.options]
+    # The daily check-in's items are optional (mood alone is an entry); questionnaires need all.
+    required = (
+        Optional() if instrument.items_optional else InputRequired(message="Choose one answer.")
+    )
     fields = {
-        f"item{n}": RadioField(
-            item.text,
-            choices=choices,
-            coerce=int,
-            validators=[InputRequired(message="Choose one answer.")],
-        )
+        f"item{n}": RadioField(item.text, choices=choices, coerce=int, validators=[required])
         for n, item in enumerate(instrument.items, start=1)
     }
     if instrument.has_mood:
         fields["mood"] = RadioField(
-            f"Overall mood today ({MOOD_MIN} = worst, {MOOD_MAX} = best), optional",
+            f"Mood today ({MOOD_MIN} = worst, {MOOD_MAX} = best)",
             choices=[SelectChoice(n, str(n)) for n in range(MOOD_MIN, MOOD_MAX + 1)],
             coerce=int,
             validators=[Optional()],

@@ -1,6 +1,7 @@
 """Check-in pages: the form, the result (crisis resources first), history, edit, delete."""
 
 import uuid
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -9,9 +10,12 @@ from .. import crisis, instruments
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..form_errors import form_status, show_service_errors
+from ..models import utcnow
 from ..records import newest_page, user_today
 from . import bp, services
 from .forms import checkin_form_class, form_to_data, item_field_names
+
+UNDO_WINDOW = timedelta(minutes=15)
 
 
 def instrument_or_404(instrument_id: str | None) -> instruments.Instrument:
@@ -83,8 +87,11 @@ def new():
     if request.method == "GET":
         form.local_date.data = user_today(current_user)
         existing = services.occupant(current_user, instrument.id, form.local_date.data)
-        if existing is not None:
+        # Only a person's navigation gets the note: the offline warm-up also fetches this page,
+        # and its flash would surface on whatever page they open next.
+        if existing is not None and request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate":
             flash(f"You already did today's {instrument.short_title}; you can change it here.")
+        if existing is not None:
             return redirect(url_for("checkins.edit", client_id=existing.client_id))
     elif form.validate_on_submit():
         response = save(form, instrument, client_id)
@@ -102,6 +109,9 @@ def show(client_id):
         "checkins/show.html",
         checkin=checkin,
         instrument=instruments.INSTRUMENTS[checkin.instrument],
+        scores=services.derived_scores(checkin),
+        # A new entry (one tap on a mood, say) can be undone at once, without a confirmation page.
+        just_made=checkin.revision == 1 and utcnow() - checkin.created_at < UNDO_WINDOW,
         crisis_info=crisis.resources_for(current_user.region) if checkin.safety else None,
     )
 

@@ -20,8 +20,13 @@ CHECKIN = RecordSpec(
         "local_date": Day(required=True),
         # The instrument's own rules check the items (one place, 1-based messages).
         "answers": Raw(
-            required=True,
-            json={"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 3}},
+            json={
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0, "nullable": True},
+                "example": [1, 2, 1, 0, 0, 1, 0, 0, 0],
+            },
+            description="Required, except for a daily check-in: omit it (mood alone) or leave "
+            "items null",
         ),
         "mood": Integer(
             minimum=instruments.MOOD_MIN,
@@ -53,14 +58,21 @@ def clean_checkin(data: dict, today: date) -> dict:
             values["mood"] = instruments.validate_mood(instrument, data.get("mood"))
         except instruments.InvalidAnswers as exc:
             errors.update(exc.fields)
-        if "answers" not in errors:
-            try:
-                result = instruments.score(instrument, data.get("answers"))
-            except instruments.InvalidAnswers as exc:
-                errors.update(exc.fields)
+        try:
+            result = instruments.score(instrument, data.get("answers"))
+        except instruments.InvalidAnswers as exc:
+            errors.update(exc.fields)
+        if not errors and instrument.items_optional:
+            errors.update(refuse_empty_daily(data.get("answers"), values["mood"]))
     if errors:
         raise Invalid("Some fields need attention.", errors)
-    values.update(
-        answers=list(data["answers"]), total=result.total, band=result.band, safety=result.safety
-    )
+    answers = data.get("answers") or [None] * len(instrument.items)
+    values.update(answers=list(answers), total=result.total, band=result.band, safety=result.safety)
     return values
+
+
+def refuse_empty_daily(answers: list | None, mood: int | None) -> dict[str, str]:
+    """Return an error when a daily check-in has neither a mood nor any answer."""
+    if mood is None and all(answer is None for answer in answers or ()):
+        return {"mood": "Choose your mood, or answer at least one question."}
+    return {}

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from .. import crisis, records
+from .. import crisis, instruments, records
 from ..errors import Conflict
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
@@ -31,13 +31,24 @@ def refuse_occupied_date(user: User, clean: dict, client_id) -> None:
         raise Conflict("There is already a check-in for this date.", checkin_to_dict(other))
 
 
+def derived_scores(checkin: CheckIn) -> dict:
+    """Return the scores computed from the answers: PCL-5 cluster scores, WHO-5 percentage."""
+    instrument = instruments.INSTRUMENTS[checkin.instrument]
+    complete = checkin.total is not None and None not in checkin.answers
+    return {
+        "subscores": instruments.subscores(instrument, checkin.answers) if complete else {},
+        "percent": instruments.percentage(instrument, checkin.total),
+    }
+
+
 KIND = records.RecordKind(
     model=CheckIn,
     spec=rules.CHECKIN,
     clean=lambda user, data: rules.clean_checkin(data, user_today(user)),
     order=lambda model: (model.local_date, model.id),
     extra_output=lambda checkin: {
-        "safety": crisis.resources_for(checkin.user.region) if checkin.safety else None
+        "safety": crisis.resources_for(checkin.user.region) if checkin.safety else None,
+        **derived_scores(checkin),
     },
     guard=refuse_occupied_date,
     fixed=("instrument",),

@@ -1,5 +1,7 @@
 """The home page: today's check-in, what is due, and recent entries."""
 
+import uuid
+
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
@@ -7,6 +9,7 @@ from .. import instruments
 from ..checkins import services as checkins
 from ..records import user_today
 from ..reflections import services as reflections
+from ..settings import services as settings
 from . import ranges, services
 
 bp = Blueprint("dashboard", __name__)
@@ -21,14 +24,12 @@ def index():
     today = user_today(current_user)
     args = request.args
     chart_range = ranges.resolve(args.get("range"), args.get("from"), args.get("to"), today)
-    validated = [instruments.PHQ9] + ([instruments.GAD7] if current_user.gad7_enabled else [])
     return render_template(
         "dashboard/index.html",
         today=today,
         todays_checkin=checkins.occupant(current_user, "daily", today),
-        due=[
-            (instrument, checkins.next_due(current_user, instrument.id)) for instrument in validated
-        ],
+        quick_client_id=str(uuid.uuid4()),
+        due=settings.due_list(current_user),
         recent=checkins.list_checkins(current_user, newest_first=True, limit=RECENT),
         open_prompts=reflections.open_prompts(current_user, today),
         instruments=instruments.INSTRUMENTS,

@@ -67,6 +67,9 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     daily, validated = [], []
     for row in db.session.execute(checkins):
         if row.instrument == "daily":
+            if row.total is None:
+                # A mood-only or partly answered day: the analysis takes complete days only.
+                continue
             daily.append(
                 {
                     "date": row.local_date,

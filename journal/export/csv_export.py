@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from ..checkins.rules import CHECKIN
 from ..fields import Group, RecordSpec, Tags
+from ..instruments import INSTRUMENTS
 from ..models import User
 from ..reflections.rules import REFLECTION
 from ..reflections.services import reflection_to_dict
@@ -23,7 +24,9 @@ from ..treatments.services import treatment_to_dict
 from . import json_export
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-ITEMS = 9
+# One column per item of the longest instrument (PCL-5, 20); shorter ones leave the rest empty.
+ITEMS = max(len(instrument.items) for instrument in INSTRUMENTS.values())
+CLUSTERS = ("B", "C", "D", "E")
 FLUSH_ROWS = 200
 RECORD_COLUMNS = ("revision", "created_at", "updated_at")
 
@@ -66,6 +69,8 @@ def flatten(spec: RecordSpec, data: dict) -> dict:
 CHECKIN_COLUMNS = [
     *spec_columns(CHECKIN)[: -len(RECORD_COLUMNS)],
     "item9_positive",
+    "percent",
+    *(f"cluster_{key}" for key in CLUSTERS),
     *RECORD_COLUMNS,
 ]
 TREATMENT_COLUMNS = spec_columns(TREATMENT)
@@ -90,8 +95,10 @@ def read_cell(text: str) -> str:
 
 
 def checkin_row(checkin) -> dict:
-    """Flatten a check-in: one column per item (GAD-7 leaves items 8 and 9 empty)."""
-    return flatten(CHECKIN, json_export.export_checkin(checkin))
+    """Flatten a check-in: one column per item (shorter instruments leave the rest empty)."""
+    row = flatten(CHECKIN, json_export.export_checkin(checkin))
+    clusters = row.pop("subscores")
+    return {**row, **{f"cluster_{key}": value for key, value in clusters.items()}}
 
 
 def treatment_row(treatment) -> dict:

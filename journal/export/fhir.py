@@ -9,7 +9,9 @@ Per validated PHQ-9 or GAD-7 (codes from docs/clinical/INSTRUMENTS.md, via `inst
   patient to satisfy US Core's Patient profile with.
 Daily check-ins are not a validated instrument and have no LOINC panel: each is one Observation
 coded in the app's own code system (<base URL>fhir/CodeSystem/daily-checkin), with the items and
-the mood as components.
+the mood as components. The PCL-5 and WHO-5 have no verified LOINC codes, so they too are one
+Observation each in the app's own code system (<base URL>fhir/CodeSystem/<instrument id>): the
+total as the value, and the items, the PCL-5 cluster scores or the WHO-5 percentage as components.
 
 Each session that happened is a MedicationAdministration named by text only (medication, route,
 dose): no RxNorm or SNOMED code for these is verified, and a guessed code is worse than none.
@@ -68,7 +70,12 @@ def notice(bundle_id: str) -> dict:
         "resourceType": "Basic",
         "id": str(uuid.uuid5(uuid.UUID(bundle_id), "notice")),
         "code": {"text": "Notices for this export"},
-        "text": narrative(instruments.LOINC_NOTICE, instruments.ATTRIBUTION),
+        "text": narrative(
+            instruments.LOINC_NOTICE,
+            instruments.ATTRIBUTION,
+            instruments.PCL5_REFERENCE,
+            instruments.WHO5_ATTRIBUTION,
+        ),
     }
 
 
@@ -162,6 +169,7 @@ def daily_resource(checkin: CheckIn, subject: dict, system: str) -> dict:
         for n, (item, value) in enumerate(
             zip(instruments.DAILY.items, checkin.answers, strict=True), 1
         )
+        if value is not None  # a skipped item is left out, not exported as a value
     ]
     if checkin.mood is not None:
         components.append(
@@ -175,7 +183,50 @@ def daily_resource(checkin: CheckIn, subject: dict, system: str) -> dict:
         "code": {"coding": [coding(system, *DAILY_TOTAL)], "text": DAILY_TOTAL[1]},
         "subject": subject,
         "effectiveDateTime": checkin.local_date.isoformat(),
+        "component": components,
+    }
+    if checkin.total is None:
+        # Not every item answered (or mood alone): FHIR's way to say there is no total.
+        observation["dataAbsentReason"] = {"text": "Not every item was answered"}
+    else:
+        observation["valueInteger"] = checkin.total
+    if checkin.note:
+        observation["note"] = [{"text": checkin.note}]
+    return observation
+
+
+def own_code_resource(checkin: CheckIn, subject: dict, base_url: str) -> dict:
+    """Return a questionnaire without verified LOINC codes as one Observation in our own codes."""
+    instrument = instruments.INSTRUMENTS[checkin.instrument]
+    system = f"{base_url}fhir/CodeSystem/{instrument.id}"
+    components = [
+        {
+            "code": {"coding": [coding(system, f"item-{n}")], "text": item.text},
+            "valueInteger": value,
+        }
+        for n, (item, value) in enumerate(zip(instrument.items, checkin.answers, strict=True), 1)
+    ]
+    labels = dict(instrument.clusters)
+    for key, value in instruments.subscores(instrument, checkin.answers).items():
+        code = coding(system, f"cluster-{key}", f"Cluster {key} score")
+        components.append({"code": {"coding": [code], "text": labels[key]}, "valueInteger": value})
+    percent = instruments.percentage(instrument, checkin.total)
+    if percent is not None:
+        code = coding(system, "percent", "Percentage score (raw x 4)")
+        components.append({"code": {"coding": [code]}, "valueInteger": percent})
+    observation = {
+        "resourceType": "Observation",
+        "id": resource_id(checkin.client_id, instrument.id),
+        "status": "final",
+        "category": SURVEY,
+        "code": {
+            "coding": [coding(system, "total", f"{instrument.short_title} total score")],
+            "text": instrument.title,
+        },
+        "subject": subject,
+        "effectiveDateTime": checkin.local_date.isoformat(),
         "valueInteger": checkin.total,
+        "interpretation": [{"text": checkin.band}],
         "component": components,
     }
     if checkin.note:
@@ -221,6 +272,8 @@ def bundle_chunks(user: User, base_url: str, now: datetime | None = None) -> Ite
     for checkin in checkins.list_checkins(user):
         if checkin.instrument == "daily":
             resources = [daily_resource(checkin, subject, system)]
+        elif instruments.INSTRUMENTS[checkin.instrument].panel_loinc is None:
+            resources = [own_code_resource(checkin, subject, base_url)]
         else:
             resources = validated_resources(checkin, subject)
         for resource in resources:

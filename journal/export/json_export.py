@@ -3,7 +3,8 @@
 The document (format "mood-journal-export", version 1)::
 
     {"format": ..., "version": 1, "exported_at": ISO datetime,
-     "account": {"email", "timezone", "region", "gad7_enabled"},
+     "account": {"email", "timezone", "region", "gad7_enabled", "display_name", "theme",
+                 "week_start", "schedules"},
      "checkins": [...], "treatments": [...], "reflections": [...]}
 
 Records are the API's own serialisations (`checkin_to_dict`, `treatment_to_dict`,
@@ -30,13 +31,14 @@ from ..extensions import db
 from ..models import CheckIn, Reflection, TreatmentSession, User
 from ..records import iso, parse_client_id
 from ..reflections import services as reflections
+from ..settings.services import clean_settings, settings_dict
 from ..treatments import services as treatments
 
 FORMAT = "mood-journal-export"
 VERSION = 1
 # Fields the export carries for reading but the validation recomputes on import.
 DERIVED = {
-    "checkins": ("total", "band", "item9_positive"),
+    "checkins": ("total", "band", "item9_positive", "subscores", "percent"),
     "treatments": ("local_date",),
     "reflections": (),
 }
@@ -56,6 +58,7 @@ def account_to_dict(user: User) -> dict:
         "timezone": user.timezone,
         "region": user.region,
         "gad7_enabled": user.gad7_enabled,
+        **settings_dict(user),
     }
 
 
@@ -136,6 +139,19 @@ def apply_account(user: User, account: dict) -> None:
     if not isinstance(gad7, bool):
         raise Invalid("Bad GAD-7 setting.", {"account.gad7_enabled": "Must be true or false."})
     user.timezone, user.region, user.gad7_enabled = zone, region, gad7
+    # Settings added later (display name, theme, week start, schedules): same rules as the API.
+    chosen = {
+        k: account[k] for k in ("display_name", "theme", "week_start", "schedules") if k in account
+    }
+    if "schedules" in chosen and isinstance(chosen["schedules"], dict):
+        chosen["schedules"] = {k: v for k, v in chosen["schedules"].items() if k != "gad7"}
+    try:
+        changes = clean_settings(user, chosen)
+    except Invalid as exc:
+        fields = {f"account.{k}": v for k, v in exc.fields.items()}
+        raise Invalid("Bad settings.", fields) from None
+    for key, value in changes.items():
+        setattr(user, key, value)
 
 
 def records(document: dict, key: str) -> list[dict]:

@@ -1,6 +1,6 @@
 """Pages anyone can open: crisis help, the offline page, and the health check."""
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -11,7 +11,10 @@ bp = Blueprint("pages", __name__)
 
 
 def visitor_region() -> str:
-    """Return the signed-in user's region, else the deployment's default."""
+    """Return the region asked for, else the signed-in user's, else the deployment's default."""
+    asked = request.args.get("region", "").upper()
+    if asked in crisis.REGIONS:
+        return asked
     if current_user.is_authenticated:
         return current_user.region
     return current_app.config["JOURNAL_CRISIS_REGION"]
@@ -19,8 +22,12 @@ def visitor_region() -> str:
 
 @bp.route("/help")
 def help():
-    """Show crisis resources (reachable from every page, and offline)."""
-    return render_template("pages/help.html", crisis_info=crisis.resources_for(visitor_region()))
+    """Show crisis resources (reachable from every page, and offline), with a country picker."""
+    return render_template(
+        "pages/help.html",
+        crisis_info=crisis.resources_for(visitor_region()),
+        region_choices=crisis.REGION_CHOICES,
+    )
 
 
 @bp.route("/offline")

@@ -1,15 +1,20 @@
 """The form that makes a share link."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField
-from wtforms.validators import InputRequired
+from wtforms import BooleanField, DateField, IntegerField, StringField
+from wtforms.validators import InputRequired, Length, Optional
 
-from .services import EXPIRES_DEFAULT, EXPIRES_MAX, EXPIRES_MIN
+from .services import EXPIRES_DEFAULT, EXPIRES_MAX, EXPIRES_MIN, LABEL_MAX
 
 
 class ShareForm(FlaskForm):
     """A date range, how long the link lives, and whether shared reflections go in."""
 
+    label = StringField(
+        "Label (only you see it), e.g. “for Dr. Rivera”",
+        validators=[Optional(), Length(max=LABEL_MAX)],
+        render_kw={"maxlength": LABEL_MAX, "autocomplete": "off"},
+    )
     start = DateField("From", validators=[InputRequired()])
     end = DateField("To", validators=[InputRequired()])
     expires_in_days = IntegerField(
@@ -28,4 +33,5 @@ class ShareForm(FlaskForm):
             "to": self.end.data,
             "expires_in_days": self.expires_in_days.data,
             "include_reflections": bool(self.include_reflections.data),
+            "label": self.label.data,
         }

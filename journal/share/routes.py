@@ -58,7 +58,12 @@ def index():
     try:
         link, token = services.create_share(current_user, form.to_data())
     except Invalid as exc:
-        fields = {"from": form.start, "to": form.end, "expires_in_days": form.expires_in_days}
+        fields = {
+            "from": form.start,
+            "to": form.end,
+            "expires_in_days": form.expires_in_days,
+            "label": form.label,
+        }
         for name, message in exc.fields.items():
             field = fields.get(name)
             (field.errors if field is not None else form.form_errors).append(message)

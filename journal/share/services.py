@@ -24,6 +24,7 @@ TOKEN_BYTES = 32
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 EXPIRES_DEFAULT, EXPIRES_MIN, EXPIRES_MAX = 14, 1, 90
 DEFAULT_RANGE_DAYS = 90
+LABEL_MAX = 80
 NOT_FOUND = "This share link does not work: it may have expired or been revoked."
 
 
@@ -45,6 +46,7 @@ def share_to_dict(link: ShareLink, now: datetime | None = None) -> dict:
     """Serialise a share link through an allowlist (never the token or its hash)."""
     return {
         "id": link.id,
+        "label": link.label,
         "from": iso(link.start_date),
         "to": iso(link.end_date),
         "include_reflections": link.include_reflections,
@@ -94,9 +96,22 @@ def clean_share(user: User, data: dict) -> dict:
     include = data.get("include_reflections", False)
     if not isinstance(include, bool):
         errors["include_reflections"] = "Must be true or false."
+    label = data.get("label")
+    if label is not None and not isinstance(label, str):
+        errors["label"] = "A label is text."
+    else:
+        label = " ".join((label or "").split()) or None
+        if label and len(label) > LABEL_MAX:
+            errors["label"] = f"Use at most {LABEL_MAX} characters."
     if errors:
         raise Invalid("Some fields need attention.", errors)
-    return {"start_date": start, "end_date": end, "days": days, "include_reflections": include}
+    return {
+        "start_date": start,
+        "end_date": end,
+        "days": days,
+        "include_reflections": include,
+        "label": label,
+    }
 
 
 def create_share(user: User, data: dict, now: datetime | None = None) -> tuple[ShareLink, str]:
@@ -110,6 +125,7 @@ def create_share(user: User, data: dict, now: datetime | None = None) -> tuple[S
         start_date=clean["start_date"],
         end_date=clean["end_date"],
         include_reflections=clean["include_reflections"],
+        label=clean["label"],
         created_at=now,
         expires_at=now + timedelta(days=clean["days"]),
         open_count=0,

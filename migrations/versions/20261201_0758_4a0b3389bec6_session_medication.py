@@ -4,7 +4,7 @@ Existing rows: intranasal sessions were esketamine (the only intranasal treatmen
 offered, labelled "Intranasal (esketamine)"); every other route is left empty rather than guessed.
 
 Revision ID: 4a0b3389bec6
-Revises: fe8a00d4f48b
+Revises: e4ee4565902f
 Create Date: 2026-12-01 07:58:12.214764
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "4a0b3389bec6"
-down_revision = "fe8a00d4f48b"
+down_revision = "e4ee4565902f"
 branch_labels = None
 depends_on = None
 

@@ -2,6 +2,7 @@
 
 import * as sw from './sw-client.js';
 import { enhanceForm } from './offline-form.js';
+import * as onDevice from './on-device.js';
 import * as pending from './pending.js';
 import * as status from './sync-status.js';
 
@@ -26,6 +27,46 @@ function watchSafetyItem() {
   });
 }
 
+/** Offer "Copy link" and the system share sheet for a new share link, where the browser has them. */
+function enhanceShareLink() {
+  const copy = document.querySelector('[data-copy-target]');
+  const share = document.querySelector('[data-share-target]');
+  const status = document.querySelector('[data-copy-status]');
+  const field = copy && document.getElementById(copy.dataset.copyTarget);
+  if (!field) return;
+  if (navigator.clipboard && window.isSecureContext) {
+    copy.hidden = false;
+    copy.addEventListener('click', async () => {
+      try {
+        await navigator.clipboard.writeText(field.value);
+        status.textContent = 'Copied.';
+      } catch {
+        field.select(); // the person can copy it by hand
+        status.textContent = 'Select the link and copy it.';
+      }
+    });
+  }
+  if (share && navigator.share) {
+    share.hidden = false;
+    share.addEventListener('click', () => {
+      navigator.share({ title: share.dataset.shareTitle, url: field.value }).catch(() => {});
+    });
+  }
+}
+
+/** Offer the device's time zone on the settings page when it differs from the saved one. */
+function offerDeviceZone() {
+  const field = document.querySelector('[data-detect-timezone-offer]');
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!field || !zone || field.value === zone) return;
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'button';
+  button.textContent = `Use this device's time zone (${zone})`;
+  button.addEventListener('click', () => { field.value = zone; field.focus(); });
+  field.after(button);
+}
+
 /** Read the page's JSON island: who is signed in, their time zone, which page this is. */
 function pageConfig() {
   const island = document.getElementById('pwa-page');
@@ -43,6 +84,7 @@ function startOffline(page) {
   enhanceForm(page);
   status.start(page);
   pending.start(page, () => status.flush(page));
+  onDevice.start(page);
   sw.register().then(async () => {
     if (!page.user) return;
     await navigator.serviceWorker.ready;
@@ -54,4 +96,6 @@ function startOffline(page) {
 
 detectTimezone();
 watchSafetyItem();
+enhanceShareLink();
+offerDeviceZone();
 startOffline(pageConfig());

@@ -9,6 +9,7 @@ import { instrument, score, scoreText } from './scoring.js';
 /** Which page's form saves which kind of record (request.endpoint -> kind). Add a form here. */
 const FORMS = {
   'checkins.new': 'checkin',
+  'dashboard.index': 'checkin', // Today's one-tap mood
   'checkins.edit': 'checkin',
   'treatments.new': 'treatment',
   'treatments.edit': 'treatment',
@@ -71,13 +72,29 @@ function itemNames(form) {
   return [...names].filter((n) => /^item\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 }
 
-/** The check-in body: {instrument, local_date, answers, mood, note}. */
+/** Return the item answers: radios on the form, or hidden inputs on Today's mood form. */
+function itemAnswers(form) {
+  if (form.hasAttribute('data-quick-mood')) {
+    const hidden = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => form.elements[`item${n}`]);
+    return hidden.some(Boolean) ? hidden.map((f) => (f ? Number(f.value) : null)) : null;
+  }
+  return itemNames(form).map((name) => intOrNull(value(form, name)));
+}
+
+/** Return the chosen mood: a checked radio, or the button pressed on Today (copied to a hidden input). */
+function moodValue(form) {
+  const field = form.querySelector('input[name="mood"]:checked, input[data-mood-value]:not([disabled])');
+  return field ? intOrNull(field.value) : null;
+}
+
+/** The check-in body: {instrument, local_date, answers, mood, note}; a daily one may be mood alone. */
 function checkinPayload(form) {
+  const answers = itemAnswers(form);
   return {
     instrument: form.dataset.instrument,
     local_date: value(form, 'local_date'),
-    answers: itemNames(form).map((name) => intOrNull(value(form, name))),
-    mood: intOrNull(value(form, 'mood')),
+    ...(answers ? { answers } : {}),
+    mood: moodValue(form),
     note: textOrNull(value(form, 'note')),
   };
 }
@@ -141,13 +158,18 @@ const BUILDERS = { checkin: checkinPayload, treatment: declaredPayload, reflecti
 /** What to say when a required part is missing offline, by kind. */
 const MISSING = {
   checkin: 'Please answer every question before saving.',
+  daily: 'Please choose your mood, or answer at least one question, before saving.',
   treatment: 'Please choose how the treatment was given, and its date and time.',
   reflection: 'Please give a date and write something: answer a prompt or use the free text.',
 };
 
 /** Return the first missing required part, for the offline case where no server can say so. */
 function firstMissing(form, kind) {
-  if (kind === 'checkin') {
+  if (kind === 'checkin' && form.dataset.instrument === 'daily') {
+    // The daily items are optional: a mood alone, or any one answer, is an entry.
+    const answered = moodValue(form) !== null || itemNames(form).some((n) => value(form, n) !== '');
+    if (!answered) return form.querySelector('fieldset');
+  } else if (kind === 'checkin') {
     const name = itemNames(form).find((n) => value(form, n) === '');
     if (name) return form.querySelector(`input[name="${name}"]`).closest('fieldset');
   }
@@ -214,13 +236,46 @@ async function storedIntent(page, clientId) {
   }
 }
 
+/** Return this person's waiting check-in for the same questionnaire and day, if any. */
+async function sameDayIntent(page, payload) {
+  const db = await openQueue({ create: false });
+  try {
+    return (await readIntents(db, page.user)).find((i) => i.kind === 'checkin' && i.status === 'pending'
+      && i.payload.instrument === payload.instrument && i.payload.local_date === payload.local_date);
+  } finally {
+    db?.close();
+  }
+}
+
+/** Merge a second save of the same day into the first: what it gives wins, what it leaves out stays. */
+function mergeDay(first, second) {
+  const merged = { ...first };
+  for (const [key, given] of Object.entries(second)) {
+    if (key === 'answers' && Array.isArray(given) && Array.isArray(first.answers)) {
+      merged.answers = given.map((answer, n) => (answer === null ? first.answers[n] ?? null : answer));
+    } else if (given !== null && given !== undefined) {
+      merged[key] = given;
+    }
+  }
+  return merged;
+}
+
 /** Save through the queue: store at once, try to send, then go to the record or stay. */
 async function save(form, kind, page) {
-  const payload = BUILDERS[kind](form, page);
+  let payload = BUILDERS[kind](form, page);
   const revision = form.elements.base_revision && form.elements.base_revision.value;
   if (revision) payload.base_revision = Number(revision);
+  let clientId = form.elements.client_id.value;
+  if (kind === 'checkin' && !revision) {
+    // Two saves of one day on this phone are one entry, not a conflict with "somewhere else".
+    const earlier = await sameDayIntent(page, payload).catch(() => undefined);
+    if (earlier && earlier.client_id !== clientId) {
+      payload = mergeDay(earlier.payload, payload);
+      clientId = earlier.client_id;
+    }
+  }
   const intent = {
-    client_id: form.elements.client_id.value,
+    client_id: clientId,
     kind,
     payload,
     user: page.user,
@@ -237,9 +292,10 @@ async function save(form, kind, page) {
   if (kind === 'checkin') {
     const definition = await instrument(payload.instrument);
     if (definition) {
-      const s = score(definition, payload.answers);
+      const s = score(definition, payload.answers || []);
+      const mood = payload.mood === null ? '' : ` Mood ${payload.mood} of 10.`;
       details = {
-        result: `Score ${scoreText(definition, s)}.`,
+        result: s.total === null ? `${mood.trim()} No total: not every question is answered.` : `Score ${scoreText(definition, s)}.${mood}`,
         crisis: s.safety ? document.getElementById('crisis') : null,
       };
     } else {
@@ -263,6 +319,8 @@ async function save(form, kind, page) {
   if (!form.elements.base_revision) {
     // Ready for the next entry, with a new id, as a fresh page would be.
     form.reset();
+    const mood = form.querySelector('[data-mood-value]');
+    if (mood) mood.disabled = true;
     freshen(form, kind, page);
     const panel = document.getElementById('crisis');
     if (panel) panel.hidden = true;
@@ -274,13 +332,19 @@ export function enhanceForm(page) {
   const kind = FORMS[page.endpoint];
   const form = document.querySelector('main input[name="client_id"]')?.form;
   if (!kind || !form || !KINDS[kind] || !page.user) return;
-  const isNew = page.endpoint.endsWith('.new') && !form.elements.base_revision;
+  const isNew = (page.endpoint.endsWith('.new') || form.hasAttribute('data-fresh')) && !form.elements.base_revision;
   if (isNew && page.method === 'GET') freshen(form, kind, page);
 
   let busy = false;
   form.addEventListener('submit', (event) => {
     if (busy) { event.preventDefault(); return; }
     if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return; // plain POST
+    const pressed = form.querySelector('[data-mood-value]');
+    if (pressed && event.submitter && event.submitter.name === 'mood') {
+      // A button's value is not in form.elements; keep it where the payload and submit() see it.
+      pressed.value = event.submitter.value;
+      pressed.disabled = false;
+    }
     const missing = firstMissing(form, kind);
     if (missing) {
       if (navigator.onLine) return; // the server explains what is missing, field by field
@@ -301,7 +365,7 @@ function showMissing(form, kind, missing) {
     box = el('p', null, { class: 'form-errors', role: 'alert', 'data-offline-missing': '' });
     form.prepend(box);
   }
-  box.textContent = MISSING[kind];
+  box.textContent = form.dataset.instrument === 'daily' ? MISSING.daily : MISSING[kind];
   missing.scrollIntoView({ block: 'center' });
   (missing.matches('input, textarea') ? missing : missing.querySelector('input'))?.focus();
 }

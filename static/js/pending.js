@@ -92,7 +92,8 @@ function attentionItem(intent) {
   const date = recordDate(intent.kind, intent.payload);
   if (intent.status === 'conflict') {
     item.append(el('h3', `${label} for ${date}: changed in two places`));
-    item.append(el('p', 'This entry was also saved from somewhere else. Which version do you want to keep? What differs:'));
+    // Said plainly: the other copy may be this device's own earlier save that already got through.
+    item.append(el('p', 'The server already has a version of this entry (saved earlier, from this device or another). Which version do you want to keep? What differs:'));
     if (intent.server) item.append(differences(intent.kind, intent.payload, intent.server));
     const full = el('details');
     full.append(el('summary', 'Both versions in full'));

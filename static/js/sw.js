@@ -177,7 +177,12 @@ self.addEventListener('fetch', (event) => {
   const { request } = event;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) return;
+  if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) {
+    // Never stored, never read from a cache; but opened with no network, a page still gets the
+    // app's offline page rather than the browser's error.
+    if (request.mode === 'navigate') event.respondWith(fetch(request).catch(() => fallback('page')));
+    return;
+  }
   if (url.pathname.startsWith('/static/') && PRECACHED.has(url.pathname) && !url.search) {
     event.respondWith(cacheFirst(event));
   } else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.webmanifest') {

@@ -93,15 +93,80 @@ def test_unknown_instrument_page_is_404(logged_in):
     assert logged_in.get("/checkins/new?instrument=bdi").status_code == 404
 
 
-def test_missing_answer_is_shown_on_the_form(logged_in):
-    """An unanswered item re-renders the form with a message and nothing saved."""
-    page = logged_in.get("/checkins/new").get_data(as_text=True)
+def test_missing_answer_on_a_questionnaire_is_shown_on_the_form(logged_in):
+    """An unanswered PHQ-9 item re-renders the form with a message and nothing saved."""
+    page = logged_in.get("/checkins/new?instrument=phq9").get_data(as_text=True)
     data = form_data(page, [0] * 9)
     del data["item4"]
-    response = logged_in.post("/checkins/new", data=data)
+    response = logged_in.post("/checkins/new?instrument=phq9", data=data)
     assert response.status_code == 422
     assert "Choose one answer." in response.get_data(as_text=True)
     assert "No check-ins yet" in logged_in.get("/checkins/").get_data(as_text=True)
+
+
+def test_daily_items_are_optional_and_the_total_waits_for_all_nine(logged_in):
+    """A daily check-in with an item skipped saves, with no total."""
+    page = logged_in.get("/checkins/new").get_data(as_text=True)
+    data = form_data(page, [1] * 9)
+    del data["item4"]
+    response = logged_in.post("/checkins/new", data=data)
+    assert response.status_code == 302
+    html = logged_in.get(response.location).get_data(as_text=True)
+    assert "No total" in html and "score-total" not in html and "not answered" in html
+
+
+def test_empty_daily_check_in_is_refused_with_one_message(logged_in):
+    """Nothing at all chosen: one clear message, not nine."""
+    page = logged_in.get("/checkins/new").get_data(as_text=True)
+    data = {
+        k: v for k, v in form_data(page, [0] * 9, mood=None).items() if not k.startswith("item")
+    }
+    response = logged_in.post("/checkins/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Choose your mood, or answer at least one question." in html
+    assert "Choose one answer." not in html
+
+
+def test_one_tap_mood_on_today_saves_and_can_be_undone(logged_in):
+    """Today's mood buttons post a mood-only check-in; its page offers Undo; a second tap edits."""
+    today = logged_in.get("/").get_data(as_text=True)
+    assert today.count('class="mood-button"') == 11
+    client_id = re.search(r'name="client_id" value="([0-9a-f-]{36})"', today)[1]
+    local_date = re.search(r'name="local_date" value="([0-9-]{10})"', today)[1]
+    data = {
+        "csrf_token": csrf_from(today),
+        "client_id": client_id,
+        "local_date": local_date,
+        "mood": "7",
+    }
+    response = logged_in.post("/checkins/new", data=data)
+    assert response.status_code == 302
+    html = logged_in.get(response.location).get_data(as_text=True)
+    assert "Mood: <strong>7</strong>" in html and "No total" in html and ">Undo</button>" in html
+    today = logged_in.get("/").get_data(as_text=True)
+    assert (
+        "Your mood today: 7 of 10" in today
+        and 'value="7" class="mood-button" aria-pressed="true"' in today
+    )
+    undo = re.search(r'action="(/checkins/[0-9a-f-]{36}/delete)"', html)[1]
+    assert logged_in.post(undo, data={"csrf_token": csrf_from(html)}).status_code == 302
+    assert "No check-ins yet" in logged_in.get("/checkins/").get_data(as_text=True)
+
+
+def test_mood_tap_keeps_the_days_answers(logged_in):
+    """Changing the mood from Today keeps the answers and note already given."""
+    response = submit_daily(logged_in, [1, 2, 0, 0, 0, 0, 0, 0, 0], mood=3, note="Long day")
+    today = logged_in.get("/").get_data(as_text=True)
+    form = today.split('class="quick-mood"', 1)[1].split("</form>", 1)[0]
+    data = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"(?! disabled)', form))
+    data.pop("mood", None)
+    data["mood"] = "6"
+    action = re.search(r'action="([^"]+)"', form)[1]
+    assert logged_in.post(action, data=data).status_code == 302
+    html = logged_in.get(response.location).get_data(as_text=True)
+    assert "Mood: <strong>6</strong>" in html and '<span class="score-total">3</span>' in html
+    assert "Long day" in html
 
 
 def test_out_of_range_answer_is_refused(logged_in):

@@ -205,7 +205,11 @@ def test_missing_fields_are_422(auth_api):
     """An empty body names every required field."""
     response = auth_api.put(f"/api/v1/checkins/{new_id()}", {})
     assert response.status_code == 422
-    assert {"instrument", "local_date", "answers"} <= set(response.get_json()["error"]["fields"])
+    assert {"instrument", "local_date"} <= set(response.get_json()["error"]["fields"])
+    # Answers may be left out of a daily check-in only (mood alone), so the service names them.
+    body = {"instrument": "phq9", "local_date": "2026-01-05"}
+    response = auth_api.put(f"/api/v1/checkins/{new_id()}", body)
+    assert response.status_code == 422 and "answers" in response.get_json()["error"]["fields"]
 
 
 def test_non_json_body_is_4xx_not_500(auth_api):
@@ -332,5 +336,5 @@ def test_unsafe_requests_without_csrf_are_400(auth_api, user, method):
 def test_instruments_endpoint_lists_all(api):
     """The instrument definitions are public and complete."""
     items = api.get("/api/v1/instruments").get_json()["items"]
-    assert [i["id"] for i in items] == ["daily", "phq9", "gad7"]
+    assert [i["id"] for i in items] == ["daily", "phq9", "gad7", "pcl5", "pcl5w", "who5"]
     assert items[1]["items"][8]["loinc"] == "44260-8"

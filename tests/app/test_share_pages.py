@@ -50,7 +50,7 @@ def test_make_a_link_shows_it_once(app, logged_in, user):
 
     again = logged_in.get("/shares/").get_data(as_text=True)
     assert shown_url(again) is None and url not in again
-    assert "with reflections" in again and ">1</td>" in again and ">active</td>" in again
+    assert "<dd>included</dd>" in again and "<dd>1 time" in again and ">active</span>" in again
 
 
 def test_revoke_from_the_page(app, logged_in, user):
@@ -64,7 +64,7 @@ def test_revoke_from_the_page(app, logged_in, user):
 
     assert response.status_code == 302
     html = logged_in.get("/shares/").get_data(as_text=True)
-    assert "Link revoked" in html and ">revoked</td>" in html and action not in html
+    assert "Link revoked" in html and ">revoked</span>" in html and action not in html
     assert app.test_client().get(url.removeprefix("http://localhost")).status_code == 404
 
 
@@ -117,3 +117,22 @@ def test_nav_links_to_sharing(logged_in):
     """Every signed-in page links to Share."""
     html = logged_in.get("/").get_data(as_text=True)
     assert 'href="/export/"' in html and ">Share</a>" in html
+
+
+def test_a_link_carries_the_patients_own_label(logged_in, auth_api):
+    """The label ("for Dr. Rivera") is kept, escaped, listed, and returned by the API."""
+    html = logged_in.get("/shares/").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_from(html),
+        "label": "for Dr. <i>Rivera</i>",
+        "start": "2026-01-01",
+        "end": "2026-01-31",
+        "expires_in_days": "14",
+    }
+    created = logged_in.post("/shares/", data=data).get_data(as_text=True)
+    assert "data-copy-target" in created and "data-share-target" in created
+    listed = logged_in.get("/shares/").get_data(as_text=True)
+    assert "for Dr. &lt;i&gt;Rivera&lt;/i&gt;" in listed and "<i>Rivera" not in listed
+    assert auth_api.get("/api/v1/shares").get_json()["items"][0]["label"] == "for Dr. <i>Rivera</i>"
+    response = auth_api.post("/api/v1/shares", {"label": "x" * 81})
+    assert response.status_code == 422 and "label" in response.get_json()["error"]["fields"]

@@ -62,12 +62,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("login", "/auth/login"),
     PageSpec("register", "/auth/register"),
     PageSpec("help", "/help"),
+    PageSpec("help-jp", "/help?region=JP"),
     PageSpec("offline", "/offline"),
     PageSpec("today", "/", signed_in=True),
     PageSpec("checkins", "/checkins/", signed_in=True),
     PageSpec("checkins-new", "/checkins/new", signed_in=True),
     PageSpec("checkins-new-phq9", "/checkins/new?instrument=phq9", signed_in=True),
     PageSpec("checkins-new-gad7", "/checkins/new?instrument=gad7", signed_in=True),
+    PageSpec("checkins-new-pcl5", "/checkins/new?instrument=pcl5", signed_in=True),
+    PageSpec("checkins-new-pcl5w", "/checkins/new?instrument=pcl5w", signed_in=True),
+    PageSpec("checkins-new-who5", "/checkins/new?instrument=who5", signed_in=True),
+    PageSpec("settings", "/settings/", signed_in=True),
     PageSpec("checkin-result", "{checkin}", signed_in=True),
     PageSpec("checkin-edit", "{checkin}/edit", signed_in=True),
     PageSpec("checkin-delete", "{checkin}/delete", signed_in=True),
@@ -236,9 +241,25 @@ def fill_checkin(
     if mood is not None:
         page.locator(f"input[name='mood'][value='{mood}']").check()
     if note is not None:
+        open_note(page)
         page.get_by_label("Note (optional)").fill(note)
     if local_date is not None:
         page.get_by_label("Date", exact=True).fill(local_date.isoformat())
+
+
+def sign_out_button(page: Page):
+    """Open the tab bar's More menu if it is closed, and return its Sign out button."""
+    summary = page.locator("details.more:not([open]) > summary")
+    if summary.count():
+        summary.click()
+    return page.get_by_role("button", name="Sign out")
+
+
+def open_note(page: Page) -> None:
+    """Open the daily form's folded "Add a note" section, if it is there and closed."""
+    summary = page.locator("details.note-details:not([open]) > summary")
+    if summary.count():
+        summary.click()
 
 
 def submit_checkin(page: Page) -> str:

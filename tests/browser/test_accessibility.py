@@ -48,22 +48,27 @@ def open_page(spec, make_page, request, **options):
     return page, path
 
 
+SCHEMES = ("light", "dark")  # the device's setting; a user's "system" theme follows it
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.name)
-def test_no_serious_axe_violations(spec, make_page, request):
+def test_no_serious_axe_violations(spec, scheme, make_page, request):
     # bypass_csp: axe is injected as an inline <script>, which the app's CSP (script-src 'self')
     # would block; the pages themselves are unchanged.
-    page, path = open_page(spec, make_page, request, bypass_csp=True)
+    page, path = open_page(spec, make_page, request, bypass_csp=True, color_scheme=scheme)
 
     violations = axe_violations(page, IMPACTS)
 
-    assert not violations, f"axe on {path} at 390 px:\n{violations}"
+    assert not violations, f"axe on {path} at 390 px, {scheme}:\n{violations}"
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.name)
-def test_no_sideways_scroll(spec, make_page, request):
+def test_no_sideways_scroll(spec, scheme, make_page, request):
     """WCAG 1.4.10 reflow: at 390 px nothing makes the whole page scroll sideways."""
-    page, path = open_page(spec, make_page, request)
+    page, path = open_page(spec, make_page, request, color_scheme=scheme)
 
     width = page.evaluate("() => document.documentElement.scrollWidth")
 
-    assert width <= 390, f"{path} is {width} px wide at 390 px"
+    assert width <= 390, f"{path} is {width} px wide at 390 px ({scheme})"

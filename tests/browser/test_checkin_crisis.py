@@ -1,8 +1,10 @@
 """Crisis resources on the daily check-in: shown at once, before the score, with or without JS."""
 
+import datetime as dt
+
 from playwright.sync_api import Page, expect
 
-from .harness import answer, fill_checkin, question, signup, submit_checkin
+from .harness import answer, fill_checkin, form_date, question, signup, submit_checkin
 
 ALL_ZERO = [0] * 9
 ITEM9_ONLY = [0] * 8  # items 1-8; the tests answer item 9 themselves
@@ -76,7 +78,9 @@ def test_crisis_panel_on_rejected_form_without_javascript(make_page):
     page = make_page(java_script_enabled=False)
     signup(page)
     page.goto("/checkins/new")
-    answer(page, 9, "Nearly all day")  # item 9 only: the form comes back with errors
+    answer(page, 9, "Nearly all day")
+    # A date after today: the form comes back with errors (items alone are optional now).
+    page.get_by_label("Date", exact=True).fill((form_date(page) + dt.timedelta(days=3)).isoformat())
 
     page.get_by_role("button", name="Save check-in").click()
 

@@ -16,6 +16,7 @@ from .harness import (
     fill_checkin,
     form_date,
     on_path,
+    sign_out_button,
     signup,
     submit_checkin,
 )
@@ -182,7 +183,7 @@ def test_sign_out_warns_about_unsent_entries_then_clears_the_device(page: Page, 
     assert any(name.startswith("mj-pages-") for name in cache_names(page))
 
     warnings = answer_dialogs(page, accept=False)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out_button(page).click()
     wait_for_dialog(page, warnings)
     assert "1 entry on this device has not reached the server" in warnings[0]
     expect(pending_count(page)).to_be_visible()
@@ -190,7 +191,7 @@ def test_sign_out_warns_about_unsent_entries_then_clears_the_device(page: Page, 
 
     page.remove_listener("dialog", warnings.handler)
     answer_dialogs(page, accept=True)
-    page.get_by_role("button", name="Sign out").click()
+    sign_out_button(page).click()
     page.wait_for_url(on_path("/auth/login"))
 
     left = cache_names(page)
@@ -204,7 +205,7 @@ def test_sign_out_with_nothing_unsent_asks_nothing(page: Page):
     wait_for_worker(page)
     dialogs = answer_dialogs(page, accept=False)
 
-    page.get_by_role("button", name="Sign out").click()
+    sign_out_button(page).click()
 
     page.wait_for_url(on_path("/auth/login"))
     assert dialogs == []
