@@ -2,6 +2,8 @@
 
 import pytest
 
+from journal.extensions import db
+from journal.models import User
 from tests.conftest import csrf_from
 
 
@@ -198,15 +200,14 @@ def test_settings_page_shows_field_errors(logged_in):
 
 def test_settings_travel_with_the_json_export(app, auth_api, make_user, runner, tmp_path):
     """Export carries the settings; importing into a new account restores them."""
-    patch(auth_api, {"display_name": "Sam", "theme": "dark", "schedules": {"who5": {"enabled": True}}})
+    patch(
+        auth_api, {"display_name": "Sam", "theme": "dark", "schedules": {"who5": {"enabled": True}}}
+    )
     path = tmp_path / "export.json"
     path.write_text(auth_api.get("/export/data.json").get_data(as_text=True))
     other = make_user("restored@example.com")
     result = runner.invoke(args=["import-json", str(path), "--email", other.email])
     assert result.exit_code == 0, result.output
-    from journal.extensions import db
-    from journal.models import User
-
     with app.app_context():
         user = db.session.get(User, other.id)
         assert (user.display_name, user.theme) == ("Sam", "dark")
