@@ -19,7 +19,12 @@ class CheckInFormBase(FlaskForm):
 
 def checkin_form_class(instrument: Instrument) -> type[CheckInFormBase]:
     """Return a form class with one radio group per item (and mood for the daily check-in)."""
-    choices = [SelectChoice(option.value, option.label) for option in instrument.options]
+    # The WHO-5 form prints each answer's number ("higher numbers mean better well-being").
+    numbered = instrument.percent_factor is not None
+    choices = [
+        SelectChoice(option.value, f"{option.value} · {option.label}" if numbered else option.label)
+        for option in instrument.options
+    ]
     # The daily check-in's items are optional (mood alone is an entry); questionnaires need all.
     required = (
         Optional() if instrument.items_optional else InputRequired(message="Choose one answer.")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from journal.extensions import db
+from journal.models import User
 from tests.conftest import csrf_from
 
 
@@ -206,9 +208,6 @@ def test_settings_travel_with_the_json_export(app, auth_api, make_user, runner, 
     other = make_user("restored@example.com")
     result = runner.invoke(args=["import-json", str(path), "--email", other.email])
     assert result.exit_code == 0, result.output
-    from journal.extensions import db
-    from journal.models import User
-
     with app.app_context():
         user = db.session.get(User, other.id)
         assert (user.display_name, user.theme) == ("Sam", "dark")
