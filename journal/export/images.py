@@ -28,7 +28,7 @@ FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 # The browser draws with the same plotly.js the pages use: images match the screen, and Kaleido
 # reloads its page after every image, which is quicker with this 1.2 MB bundle than plotly.py's
 # 4.6 MB one (the charts use only scatter and bar, which it has).
-PLOTLY_JS = STATIC / "js" / "vendor" / "plotly-basic.min.js"
+PLOTLY_JS = STATIC / "js" / "vendor" / "plotly-cartesian.min.js"
 START_TIMEOUT = 60
 RENDER_TIMEOUT = 60
 # Liberation and DejaVu ship with Debian's Chromium and WeasyPrint's fonts: the SVG's text is

@@ -104,7 +104,7 @@ def test_dashboard_has_range_picker_and_chart_slots(logged_in):
     assert 'value="30d" checked' in html
     for name in CHARTS:
         assert f'data-chart="{name}"' in html and f"/api/v1/charts/{name}?" in html
-    assert "plotly-basic.min.js" in html and "defer" in html
+    assert "plotly-cartesian.min.js" in html and "defer" in html
 
 
 def test_dashboard_custom_range_kept_in_url(logged_in):
@@ -139,13 +139,13 @@ def test_demo_data_refuses_existing_email(app, runner, user):
 def test_vendored_plotly_is_served_gzipped(client):
     """plotly.js is sent precompressed to clients that accept gzip, and plain to others."""
     zipped = client.get(
-        "/static/js/vendor/plotly-basic.min.js", headers={"Accept-Encoding": "gzip"}
+        "/static/js/vendor/plotly-cartesian.min.js", headers={"Accept-Encoding": "gzip"}
     )
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert zipped.mimetype in ("text/javascript", "application/javascript")
-    assert len(zipped.data) < 450_000
-    plain = client.get("/static/js/vendor/plotly-basic.min.js")
-    assert "Content-Encoding" not in plain.headers and len(plain.data) > 1_000_000
+    assert len(zipped.data) < 520_000
+    plain = client.get("/static/js/vendor/plotly-cartesian.min.js")
+    assert "Content-Encoding" not in plain.headers and len(plain.data) > 1_400_000
     assert gzip.decompress(zipped.data) == plain.data
     zipped.close()
     plain.close()
