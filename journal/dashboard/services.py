@@ -1,42 +1,38 @@
-"""Chart data: query once, analyse with pure functions, build the Plotly figure."""
+"""Chart data: query once, analyse once (`charts.ChartData`), build figures and captions."""
 
-from dataclasses import dataclass
 from datetime import date
 
 import plotly.graph_objects as go
 from sqlalchemy import select
 
-from .. import analysis, charts
+from .. import charts
+from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
+from ..records import user_today
 
-CHART_NAMES = ("timeline", "around-sessions", "session-change", "items")
-CHART_TITLES = {
-    "timeline": "Your scores over time",
-    "around-sessions": "Days since each session",
-    "session-change": "Before and after each session",
-    "items": "Which questions moved",
-}
+__all__ = ["CHART_NAMES", "CHART_TITLES", "ChartInputs", "build_chart", "chart_data", "load_inputs"]
+
+SESSION_COLUMNS = (
+    "local_date",
+    "started_at",
+    "route",
+    "route_label",
+    "dose",
+    "dose_unit",
+    "clinic",
+    "planned",
+)
+# Read when the model has them (the medication fields arrive with the record-layer change).
+OPTIONAL_SESSION_COLUMNS = ("medication", "medication_label")
 
 
-@dataclass(frozen=True)
-class ChartInputs:
-    """Everything the charts need, as plain data: the whole history up to `end`."""
-
-    daily: list[dict]
-    validated: list[dict]
-    sessions: list[dict]
-    start: date | None
-    end: date | None
-
-    def in_range(self, records: list[dict]) -> list[dict]:
-        """Keep records dated inside the chosen range."""
-        return [
-            r
-            for r in records
-            if (self.start is None or r["date"] >= self.start)
-            and (self.end is None or r["date"] <= self.end)
-        ]
+def session_columns() -> list:
+    """Return the session columns to select, including the optional ones the model has."""
+    names = SESSION_COLUMNS + tuple(
+        n for n in OPTIONAL_SESSION_COLUMNS if hasattr(TreatmentSession, n)
+    )
+    return [getattr(TreatmentSession, n) for n in names]
 
 
 def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs:
@@ -48,16 +44,7 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     checkins = select(
         CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, CheckIn.answers
     ).where(CheckIn.user_id == user.id)
-    sessions = select(
-        TreatmentSession.local_date,
-        TreatmentSession.started_at,
-        TreatmentSession.route,
-        TreatmentSession.route_label,
-        TreatmentSession.dose,
-        TreatmentSession.dose_unit,
-        TreatmentSession.clinic,
-        TreatmentSession.planned,
-    ).where(TreatmentSession.user_id == user.id)
+    sessions = select(*session_columns()).where(TreatmentSession.user_id == user.id)
     if end is not None:
         checkins = checkins.where(CheckIn.local_date <= end)
         sessions = sessions.where(TreatmentSession.local_date <= end)
@@ -82,47 +69,13 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     return ChartInputs(daily, validated, session_rows, start, end)
 
 
-def timeline(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the timeline: totals, mood, rolling mean, PHQ-9s, sessions, baseline lines."""
-    info = analysis.baseline(inputs.daily, inputs.validated, inputs.sessions)
-    daily, validated = inputs.in_range(inputs.daily), inputs.in_range(inputs.validated)
-    figure = charts.timeline_figure(daily, validated, inputs.in_range(inputs.sessions), info)
-    return figure, analysis.caption_timeline(daily, validated, info)
+def chart_data(user: User, start: date | None, end: date | None, **options) -> ChartData:
+    """Return the one analysis of the user's data in a range that every chart reads."""
+    return ChartData(load_inputs(user, start, end), user_today(user), **options)
 
 
-def sessions_in_range(inputs: ChartInputs, rows: list[dict]) -> list[dict]:
-    """Keep per-session rows whose session falls inside the range."""
-    return [row for row in rows if inputs.in_range([row["session"]])]
-
-
-def around_sessions(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the days-since-session chart (windows cut at the next session)."""
-    windows = analysis.session_windows(inputs.daily, inputs.sessions)
-    windows = sessions_in_range(inputs, windows)
-    figure = charts.around_sessions_figure(windows, analysis.mean_by_offset(windows))
-    return figure, analysis.caption_around_sessions(windows)
-
-
-def session_change(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the before/after bar per session."""
-    changes = sessions_in_range(inputs, analysis.session_change(inputs.daily, inputs.sessions))
-    return charts.session_change_figure(changes), analysis.caption_session_change(changes)
-
-
-def items(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the weekly item chart."""
-    weekly = analysis.weekly_item_means(inputs.in_range(inputs.daily))
-    return charts.items_figure(weekly), analysis.caption_items(weekly)
-
-
-BUILDERS = {
-    "timeline": timeline,
-    "around-sessions": around_sessions,
-    "session-change": session_change,
-    "items": items,
-}
-
-
-def build_chart(user: User, name: str, start: date | None, end: date | None):
+def build_chart(
+    user: User, name: str, start: date | None, end: date | None
+) -> tuple[go.Figure, str]:
     """Return (figure, caption) for one chart of the user's data in a date range."""
-    return BUILDERS[name](load_inputs(user, start, end))
+    return charts.build(name, chart_data(user, start, end))

@@ -11,7 +11,8 @@ from flask import current_app, render_template
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from ..dashboard import services as charts
+from .. import charts
+from ..charts import ChartData
 from ..instruments import ATTRIBUTION
 from ..paths import STATIC
 from . import images, report
@@ -23,11 +24,11 @@ CHART_HEIGHTS = {"timeline": 300, "around-sessions": 250}
 STYLESHEET = STATIC / "css" / "report.css"
 
 
-def chart_svgs(inputs: charts.ChartInputs, browser: str | None) -> dict[str, tuple[str, str]]:
+def chart_svgs(data: ChartData, browser: str | None) -> dict[str, tuple[str, str]]:
     """Draw the report's charts as SVG; return {name: (data URI or None, caption)}."""
     drawn = {}
     for name in report.REPORT_CHARTS:
-        figure, caption = report.chart(inputs, name)
+        figure, caption = report.chart(data, name)
         if not figure.data:
             # An empty chart is only its message, which the caption already says.
             drawn[name] = (None, caption)
@@ -38,9 +39,9 @@ def chart_svgs(inputs: charts.ChartInputs, browser: str | None) -> dict[str, tup
     return drawn
 
 
-def render_pdf(the_report: report.Report, inputs: charts.ChartInputs) -> bytes:
+def render_pdf(the_report: report.Report, data: ChartData) -> bytes:
     """Lay the report out as an A4 PDF of one or two pages."""
-    svgs = chart_svgs(inputs, current_app.config.get("CHROMIUM_PATH"))
+    svgs = chart_svgs(data, current_app.config.get("CHROMIUM_PATH"))
     html = render_template(
         "export/report_pdf.html",
         report=the_report,

@@ -7,7 +7,6 @@ session, which may be earlier than the range); every dated entry shown (points, 
 reflections) is inside the range.
 """
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,8 +15,9 @@ import plotly.graph_objects as go
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import analysis, instruments, models
-from ..dashboard import services as charts
+from .. import analysis, charts, instruments, models
+from ..charts import ChartData, ChartInputs
+from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
 from ..models import CheckIn, Reflection, TreatmentSession, User
@@ -155,22 +155,19 @@ def clean_name(value: str | None) -> str | None:
     return name or None
 
 
-def ranged(inputs: charts.ChartInputs) -> charts.ChartInputs:
-    """Keep only check-ins inside the range (sessions stay whole: windows are cut at them)."""
-    return dataclasses.replace(
-        inputs, daily=inputs.in_range(inputs.daily), validated=inputs.in_range(inputs.validated)
-    )
+def clinician_data(inputs: ChartInputs, today: date) -> ChartData:
+    """Return the analysis a clinician's view reads: third-person captions, ranged windows.
 
-
-def chart(inputs: charts.ChartInputs, name: str) -> tuple[go.Figure, str]:
-    """Build one chart of the range; only the timeline's baseline looks before the range.
-
-    The session charts get the range's check-ins only, so no score dated before the range
-    reaches a therapist through a session window that starts before it.
+    Only the baseline looks before the range; session windows get the range's check-ins only,
+    so no score dated before the range reaches a therapist through a window that starts
+    before it.
     """
-    if name == "timeline":
-        return charts.BUILDERS[name](inputs)
-    return charts.BUILDERS[name](ranged(inputs))
+    return ChartData(inputs, today, clinician=True, ranged_sessions=True)
+
+
+def chart(data: ChartData, name: str) -> tuple[go.Figure, str]:
+    """Build one chart of the range from the shared analysis."""
+    return charts.build(name, data)
 
 
 def latest_scores(validated: list[dict]) -> list[Score]:
@@ -192,7 +189,7 @@ def latest_scores(validated: list[dict]) -> list[Score]:
     return scores
 
 
-def change_since_baseline(inputs: charts.ChartInputs, info: dict | None) -> Change | None:
+def change_since_baseline(inputs: ChartInputs, info: dict | None) -> Change | None:
     """Compare the latest score of the baseline's kind (in range, after it) with the baseline."""
     if info is None:
         return None
@@ -356,12 +353,13 @@ def build_report(
     name: str | None = None,
     now: datetime | None = None,
     limits: Limits = PDF_LIMITS,
-) -> tuple[Report, charts.ChartInputs]:
+) -> tuple[Report, ChartData]:
     """Gather the report's numbers and tables; return it with the inputs its charts need."""
     # A range reaching back before the first entry is shown from that entry.
     start = min(max(start, first_entry(user) or start), end)
-    inputs = charts.load_inputs(user, start, end)
-    info = analysis.baseline(inputs.daily, inputs.validated, inputs.sessions)
+    inputs = chart_services.load_inputs(user, start, end)
+    data = clinician_data(inputs, user_today(user))
+    info = data.baseline
     done = analysis.done_sessions(inputs.sessions)
     sessions, sessions_total = session_rows(user, start, end, limits.sessions)
     reflections, reflections_total = (
@@ -385,7 +383,7 @@ def build_report(
         reflections_total=reflections_total,
         limits=limits,
     )
-    return report, inputs
+    return report, data
 
 
 def default_range(user: User) -> tuple[date, date]:

@@ -22,7 +22,8 @@ MEASURE = """
     texts.push({text: node.textContent.trim(), left: r.left, right: r.right, top: r.top,
                 bottom: r.bottom});
   }
-  const plots = [...chart.querySelectorAll('.nsewdrag')].map((d) => d.getBoundingClientRect().height);
+  const drags = [...chart.querySelectorAll('.nsewdrag')];
+  const plots = drags.map((d) => d.getBoundingClientRect().height);
   return {
     box: {left: box.left, right: box.right, top: box.top, bottom: box.bottom},
     texts,
