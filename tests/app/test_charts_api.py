@@ -14,7 +14,7 @@ from journal.models import User
 from journal.records import user_today
 from tests.conftest import PASSWORD, new_id
 
-CHARTS = ["timeline", "around-sessions", "session-change", "items"]
+CHARTS = ["timeline", "calendar", "around-sessions", "session-change", "durability", "items"]
 
 
 @pytest.fixture
@@ -49,8 +49,22 @@ def test_chart_range_limits_points(demo_api, user):
     today = user_today(user)
     start = today - timedelta(days=29)
     body = demo_api.get(f"/api/v1/charts/timeline?from={start}&to={today}").get_json()
-    daily = next(t for t in body["data"] if t.get("name", "").startswith("Daily"))
-    assert len([y for y in daily["y"] if y is not None]) <= 30
+    daily = next(t for t in body["data"] if t.get("name") == "Each day")
+    assert 0 < len([y for y in daily["y"] if y is not None]) <= 30
+    assert body["layout"]["xaxis"]["range"] == [
+        start.isoformat(),
+        (today + timedelta(days=1)).isoformat(),
+    ]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_five_years_of_every_chart_is_under_100_kb_gzipped(app, auth_api, user, name):
+    """The longest range stays small on the wire (the PWA caches every chart)."""
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        load_demo(row, generate(5, user_today(row), row.timezone, seed=1))
+    body = auth_api.get(f"/api/v1/charts/{name}").data
+    assert len(gzip.compress(body)) < 100_000
 
 
 def test_unknown_chart_is_404(auth_api):
