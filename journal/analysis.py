@@ -110,6 +110,23 @@ def baseline(
     return {"value": mean, "source": source, "n": len(values), "start": start, "end": end}
 
 
+def instrument_baseline(
+    validated: Sequence[Record], sessions: Sequence[Record], instrument: str, days: int = 14
+) -> Record | None:
+    """Return one instrument's mean score in the `days` days before the first session."""
+    done = done_sessions(sessions)
+    if not done:
+        return None
+    end = done[0]["date"] - ONE_DAY
+    start = end - timedelta(days=days - 1)
+    values = [
+        v["total"] for v in validated if v["instrument"] == instrument and start <= v["date"] <= end
+    ]
+    if not values:
+        return None
+    return {"value": statistics.fmean(values), "n": len(values), "start": start, "end": end}
+
+
 def response_threshold(baseline_value: float) -> float:
     """Return the score at or below which a fall from baseline counts as a response (50 %)."""
     return baseline_value * RESPONSE_FRACTION

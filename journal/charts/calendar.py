@@ -170,6 +170,7 @@ def figure(data: ChartData) -> go.Figure:
             "showgrid": False,
             "fixedrange": True,
             "tickvals": ticks,
+            "tickfont": {"size": 8 if data.compact else 12},
             "ticks": "",
             "showline": False,
         },
@@ -184,10 +185,10 @@ def caption(data: ChartData) -> str:
     _key, top, _scale, name = _colour_key(data)
     days = (data.last - data.first).days + 1
     sessions = sum(1 for s in data.sessions if not s.get("planned"))
-    worse = "darker = higher (worse)" if name == "Daily score" else "darker = better"
+    worse = "darker = worse" if name == "Daily score" else "darker = better"
     text = (
-        f"Check-ins on {len(data.daily)} of {days} days; each square is one day's "
-        f"{name.lower()} (0-{top}, {worse}); white = no check-in. "
+        f"One square per day: {name.lower()} 0-{top}, {worse}; white = no check-in "
+        f"({len(data.daily)} of {days} days checked in). "
         f"{sessions} session{'' if sessions == 1 else 's'} ringed."
     )
     return speak(text, data.clinician)

@@ -49,6 +49,8 @@ class ChartData:
     today: date
     clinician: bool = False
     ranged_sessions: bool = False
+    # Drawn small on paper: fewer labels (the PDF's tables name the bands).
+    compact: bool = False
     _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property

@@ -88,7 +88,7 @@ def figure(data: ChartData) -> go.Figure:
         bargap=0.3,
         xaxis=style.date_axis(first, last),
         yaxis={
-            "title": {"text": "Change in daily score"},
+            "title": {"text": "Change (points)"},
             "range": [bottom, top],
             "zeroline": True,
             "zerolinecolor": style.GREY,

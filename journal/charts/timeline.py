@@ -381,7 +381,7 @@ def figure(data: ChartData) -> go.Figure:
         if instrument.bands:
             more_shapes, more_notes = _bands(instrument.bands, ref, top)
             shapes += more_shapes
-            notes += more_notes
+            notes += [] if data.compact else more_notes
         panels.axes[instrument.id].update(range=[0, top], nticks=4)
     info = data.baseline
     if info is not None:

@@ -26,8 +26,8 @@ from ..paths import STATIC
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 # The browser draws with the same plotly.js the pages use: images match the screen, and Kaleido
-# reloads its page after every image, which is quicker with this 1.2 MB bundle than plotly.py's
-# 4.6 MB one (the charts use only scatter and bar, which it has).
+# reloads its page after every image, which is quicker with this 1.5 MB bundle than plotly.py's
+# 4.6 MB one (the charts use only scatter, bar and heatmap, which it has).
 PLOTLY_JS = STATIC / "js" / "vendor" / "plotly-cartesian.min.js"
 START_TIMEOUT = 60
 RENDER_TIMEOUT = 60
@@ -173,9 +173,7 @@ atexit.register(RENDERER.stop)
 # as thin lines with small dots so the 7-day average and the PHQ-9s stand out. Sparse ones keep
 # their markers (a lone check-in would vanish as a 3 px dot).
 PRINT_TRACES = {
-    "Daily score (PHQ-9-style)": {"marker": {"size": 3}, "line": {"width": 1}},
-    "Mood (0-10, right axis)": {"mode": "lines", "line": {"width": 1}, "opacity": 0.55},
-    "Session": {"line": {"width": 0.75}, "opacity": 0.5},
+    "Each day": {"marker": {"size": 3}},
 }
 DENSE_POINTS = 120
 
