@@ -20,6 +20,7 @@ from .voice import speak
 
 TITLE = "Calendar"
 SHORT_UP_TO = 92
+PRINT_DAYS = 365  # on paper, the last year of a longer range (the squares stay readable)
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SCORE_SCALE = [[0.0, "#fff5eb"], [0.35, "#fdae6b"], [0.7, "#e6550d"], [1.0, "#7f2704"]]
 MOOD_SCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
@@ -45,7 +46,7 @@ def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
     """Return rows, columns, values, hovers and session cells for the range."""
     values = {c["date"]: c.get(key) for c in data.daily}
     sessions = {s["date"]: s for s in data.sessions}
-    first, last = data.first, data.last
+    first, last = _span(data)
     short = (last - first).days + 1 <= SHORT_UP_TO
     if short:
         rows = []
@@ -101,6 +102,14 @@ def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
     }
 
 
+def _span(data: ChartData) -> tuple[date, date]:
+    """Return the days the calendar shows: the range, or its last year on paper."""
+    first, last = data.first, data.last
+    if data.compact:
+        first = max(first, last - timedelta(days=PRINT_DAYS - 1))
+    return first, last
+
+
 def figure(data: ChartData) -> go.Figure:
     """Build the calendar heat map with sessions ringed."""
     if not data.daily:
@@ -140,7 +149,7 @@ def figure(data: ChartData) -> go.Figure:
                 "mode": "markers",
                 "marker": {
                     "symbol": "circle-open",
-                    "size": 22 if grid["short"] else 8,
+                    "size": 22 if grid["short"] else (5 if data.compact else 8),
                     "color": style.BLUE,
                     "line": {"width": 2, "color": style.BLUE},
                 },
@@ -183,12 +192,15 @@ def caption(data: ChartData) -> str:
     if not data.daily:
         return speak("Log daily check-ins to fill the calendar.", data.clinician)
     _key, top, _scale, name = _colour_key(data)
-    days = (data.last - data.first).days + 1
-    sessions = sum(1 for s in data.sessions if not s.get("planned"))
+    first, last = _span(data)
+    days = (last - first).days + 1
+    shown = [c for c in data.daily if first <= c["date"] <= last]
+    sessions = sum(1 for s in data.sessions if not s.get("planned") and first <= s["date"] <= last)
     worse = "darker = worse" if name == "Daily score" else "darker = better"
     text = (
         f"One square per day: {name.lower()} 0-{top}, {worse}; white = no check-in "
-        f"({len(data.daily)} of {days} days checked in). "
-        f"{sessions} session{'' if sessions == 1 else 's'} ringed."
+        f"({len(shown)} of {days} days checked in"
+        + (f", from {analysis.format_date(first)}). " if first > data.first else "). ")
+        + f"{sessions} session{'' if sessions == 1 else 's'} ringed."
     )
     return speak(text, data.clinician)

@@ -84,9 +84,10 @@ def figure(data: ChartData) -> go.Figure:
     top = max(7, max(r["days"] for r in rows) + 1)
     layout = style.layout(
         height=HEIGHT,
+        legend={**style.LEGEND, "font": {"size": 9 if data.compact else 12}},
         xaxis=style.date_axis(data.first, data.last),
         yaxis={
-            "title": {"text": "Days lower than before"},
+            "title": {"text": "Days lower"},
             "range": [-0.5, top + 0.5],
             "rangemode": "tozero",
             "fixedrange": True,
@@ -136,8 +137,18 @@ def today_sentence(data: ChartData) -> str:
     return text
 
 
+def headline(data: ChartData) -> str:
+    """Give the median days lower after sessions and where today stands, in two sentences."""
+    return _sentences(data, details=False)
+
+
 def caption(data: ChartData) -> str:
     """Give the median days lower after sessions, per group, and what was cut short."""
+    return _sentences(data, details=True)
+
+
+def _sentences(data: ChartData, details: bool) -> str:
+    """Write the durability sentences, with or without the per-group and cut-short details."""
     rows = measured(data)
     if not rows:
         return speak(EMPTY, data.clinician)
@@ -151,13 +162,13 @@ def caption(data: ChartData) -> str:
             f"After {sessions} whose score returned to its level before, your 3-day mean score "
             f"stayed lower for a median of {_span([r['days'] for r in complete])}."
         )
-        if len(info["groups"]) > 1:
+        if details and len(info["groups"]) > 1:
             parts.append(
                 "By medication/route: "
                 + "; ".join(f"{name} {_span(v)}" for name, v in info["groups"].items())
                 + "."
             )
-    cut = info["cut"]
+    cut = info["cut"] if details else []
     if cut:
         still = _span([r["days"] for r in cut])
         by_next = sum(1 for r in cut if r["cut_short"] == "next session")
@@ -166,7 +177,7 @@ def caption(data: ChartData) -> str:
             f"score returned ({by_next} by the next session; still lower at the cut after a "
             f"median of {still})."
         )
-    if info["unmeasured"]:
+    if details and info["unmeasured"]:
         k = info["unmeasured"]
         parts.append(
             f"{k} session{'s have' if k != 1 else ' has'} no check-ins in the 3 days before."

@@ -84,11 +84,12 @@ def figure(data: ChartData) -> go.Figure:
     bottom = min(-analysis.MID - 2, min(lows) - 2)
     layout = style.layout(
         height=HEIGHT,
+        legend={**style.LEGEND, "font": {"size": 9 if data.compact else 12}},
         barmode="overlay",
         bargap=0.3,
         xaxis=style.date_axis(first, last),
         yaxis={
-            "title": {"text": "Change (points)"},
+            "title": {"text": "Change"},
             "range": [bottom, top],
             "zeroline": True,
             "zerolinecolor": style.GREY,

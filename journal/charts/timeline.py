@@ -370,11 +370,14 @@ def figure(data: ChartData) -> go.Figure:
         more_shapes, more_notes = _bands(instruments.DAILY.bands, ref, SCORE_MAX)
         shapes += more_shapes
         notes += more_notes
-        panels.axes["score"].update(range=[0, SCORE_MAX], tickvals=[0, 5, 10, 15, 20, 27])
+        # Small on paper, a panel's "0" would touch the title of the panel below it.
+        ticks = [10, 20] if data.compact else [0, 5, 10, 15, 20, 27]
+        panels.axes["score"].update(range=[0, SCORE_MAX], tickvals=ticks)
     if has_mood:
         ref = panels.ref("mood")
         traces += _daily_traces(data, "mood", ref, legend=not legend_given)
-        panels.axes["mood"].update(range=[0, MOOD_MAX], tickvals=[0, 5, 10])
+        ticks = [5, 10] if data.compact else [0, 5, 10]
+        panels.axes["mood"].update(range=[0, MOOD_MAX], tickvals=ticks)
     for instrument in validated:
         ref, top = panels.ref(instrument.id), scale_max(instrument)
         traces.append(_validated_trace(data, instrument, ref))
@@ -382,7 +385,10 @@ def figure(data: ChartData) -> go.Figure:
             more_shapes, more_notes = _bands(instrument.bands, ref, top)
             shapes += more_shapes
             notes += [] if data.compact else more_notes
-        panels.axes[instrument.id].update(range=[0, top], nticks=4)
+        if data.compact:
+            panels.axes[instrument.id].update(range=[0, top], tickvals=[top // 2, top])
+        else:
+            panels.axes[instrument.id].update(range=[0, top], nticks=4)
     info = data.baseline
     if info is not None:
         # The baseline belongs on the panel of the score it was computed from.

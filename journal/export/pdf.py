@@ -23,20 +23,15 @@ from . import images, report
 CHART_WIDTH = 688
 CHART_SIZES = {
     "timeline": (CHART_WIDTH, 400),
-    "calendar": (CHART_WIDTH, 165),
-    "session-change": (CHART_WIDTH // 2 - 6, 190),
-    "durability": (CHART_WIDTH // 2 - 6, 190),
+    "calendar": (CHART_WIDTH, 160),
+    "session-change": (CHART_WIDTH // 2 - 6, 175),
+    "durability": (CHART_WIDTH // 2 - 6, 175),
     "around-sessions": (CHART_WIDTH, 250),
 }
 STYLESHEET = STATIC / "css" / "report.css"
-# The summary page already states the durability numbers; beside the figure, say how to read it.
-SHORT_CAPTIONS = {
-    "durability": (
-        "One marker per session: the days its 3-day mean score stayed below the mean of the 3 "
-        "days before it (numbers on the summary page). Open triangles: cut short by the next "
-        "session or the end of the data, so at least that long."
-    ),
-}
+# US Letter's page is shorter and its content box wider than A4's (the images scale to the
+# width): draw the charts a little flatter so the same content keeps to the same pages.
+HEIGHT_SCALE = {"A4": 1.0, "letter": 0.82}
 PX_PER_DATE_TICK = 90  # as static/js/charts.js does on screen
 
 
@@ -48,7 +43,9 @@ def fit_date_ticks(figure, width: int) -> None:
             axis.nticks = min(axis.nticks or most, most)
 
 
-def chart_svgs(data: ChartData, browser: str | None) -> dict[str, tuple[str, str]]:
+def chart_svgs(
+    data: ChartData, browser: str | None, page_size: str = "A4"
+) -> dict[str, tuple[str, str]]:
     """Draw the report's charts as SVG; return {name: (data URI or None, caption)}."""
     drawn = {}
     data.compact = True
@@ -59,25 +56,27 @@ def chart_svgs(data: ChartData, browser: str | None) -> dict[str, tuple[str, str
             drawn[name] = (None, caption)
             continue
         width, height = CHART_SIZES[name]
+        height = round(height * HEIGHT_SCALE[page_size])
         # The figure's own height is for a screen; the page decides here.
         figure.update_layout(height=height, width=width)
         fit_date_ticks(figure, width)
         svg = images.render(figure, "svg", width, height, browser)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        drawn[name] = (uri, SHORT_CAPTIONS.get(name, caption))
+        drawn[name] = (uri, caption)
     return drawn
 
 
 def render_pdf(the_report: report.Report, data: ChartData) -> bytes:
     """Lay the report out as an A4 or US Letter PDF: a summary page, then the details."""
-    svgs = chart_svgs(data, current_app.config.get("CHROMIUM_PATH"))
+    page_size = report.PAPERS[the_report.paper]
+    svgs = chart_svgs(data, current_app.config.get("CHROMIUM_PATH"), page_size)
     html = render_template(
         "export/report_pdf.html",
         report=the_report,
         svgs=svgs,
         chart_titles=charts.CHART_TITLES,
         attribution=ATTRIBUTION,
-        page_size=report.PAPERS[the_report.paper],
+        page_size=page_size,
     )
     # Nothing is fetched while laying out: the stylesheet is read here, fonts come from the
     # system, and refusing every URL means no text in the page can make the server fetch one.

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import analysis, charts, instruments, models
-from ..charts import ChartData, ChartInputs, medication_name
+from ..charts import ChartData, ChartInputs, durability, medication_name
 from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
@@ -42,10 +42,11 @@ class Limits:
     reflections: int | None = None
     reflection_chars: int | None = None
     item9_dates: int | None = None
+    score_dates: int | None = None
 
 
 # Two A4 pages hold about this much; the rest is in the data export and the share page.
-PDF_LIMITS = Limits(sessions=6, reflections=2, reflection_chars=450, item9_dates=6)
+PDF_LIMITS = Limits(sessions=6, reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
 FULL = Limits()
 LEVEL_LABELS = {"sedation": "sleepiness"}
 
@@ -160,6 +161,13 @@ class Report:
         for row in self.score_table:
             rows.setdefault(row.day, {})[row.instrument] = row
         return list(rows.items())
+
+    @property
+    def score_dates_shown(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
+        """Return the most recent dates of the score table that fit (all of them on screen)."""
+        dates = self.score_dates
+        limit = self.limits.score_dates
+        return dates if limit is None else dates[-limit:]
 
     @property
     def days(self) -> int:
@@ -453,7 +461,7 @@ def build_report(
         scores=latest_scores(inputs.in_range(inputs.validated)),
         score_table=score_table(data),
         change=change_since_baseline(inputs, info),
-        durability=charts.CHARTS["durability"].caption(data),
+        durability=durability.headline(data),
         paper=paper,
         daily_count=len(inputs.in_range(inputs.daily)),
         sessions=sessions,

@@ -338,3 +338,41 @@ def test_durability_marks_cut_short_windows_open(year):
     symbols = {t.marker.symbol for t in fig.data}
     assert "triangle-up-open" in symbols and len(symbols) >= 2
     assert "median of" in caption and "cut short" in caption
+
+
+# --- the report's score table ----------------------------------------------------------------
+
+
+def test_report_score_table_has_band_and_change_from_each_baseline():
+    """Baselines: PHQ-9 (16 + 14) / 2 = 15, GAD-7 10, from the 14 days before 15 June.
+
+    After the session: PHQ-9 8 is -7 (Mild), GAD-7 12 is +2 (Moderate); scores on or before
+    the baseline's last day (14 June) show no change.
+    """
+    from journal.export.report import score_table
+
+    validated = [
+        {"date": day(3), "instrument": "phq9", "total": 16},
+        {"date": day(10), "instrument": "phq9", "total": 14},
+        {"date": day(10), "instrument": "gad7", "total": 10},
+        {"date": day(20), "instrument": "gad7", "total": 12},
+        {"date": day(20), "instrument": "phq9", "total": 8},
+    ]
+    rows = score_table(data_for(validated=validated, sessions=[session(day(15))], start=day(1)))
+    assert [(r.day, r.instrument, r.total, r.band, r.change) for r in rows] == [
+        (day(3), "PHQ-9", 16, "Moderately severe", None),
+        (day(10), "PHQ-9", 14, "Moderate", None),
+        (day(10), "GAD-7", 10, "Moderate", None),
+        (day(20), "PHQ-9", 8, "Mild", -7),
+        (day(20), "GAD-7", 12, "Moderate", 2),
+    ]
+
+
+def test_report_name_is_the_display_name_never_the_email():
+    """A name given for the report wins; else the display name; else nothing at all."""
+    from journal.export.report import display_name
+
+    person = SimpleNamespace(email="someone@example.com", display_name="  Sam   R. ")
+    assert display_name(person, "J. D.") == "J. D."
+    assert display_name(person, None) == "Sam R."
+    assert display_name(SimpleNamespace(email="someone@example.com"), None) is None
