@@ -121,9 +121,8 @@ def summary(data: ChartData) -> dict[str, Any]:
     }
 
 
-def today_sentence(data: ChartData) -> str:
+def today_sentence(info: analysis.Record | None) -> str:
     """Say what day since the last session today is and how the 3-day mean moves."""
-    info = data.since_last
     if info is None:
         return ""
     when = analysis.format_date(info["session"]["date"])
@@ -183,5 +182,5 @@ def _sentences(data: ChartData, details: bool) -> str:
             f"{k} session{'s have' if k != 1 else ' has'} no check-ins in the 3 days before."
         )
     text = " ".join(parts)
-    today = today_sentence(data)
+    today = today_sentence(data.since_last)
     return speak(f"{text} {today}".strip(), data.clinician)

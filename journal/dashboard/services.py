@@ -1,11 +1,11 @@
 """Chart data: query once, analyse once (`charts.ChartData`), build figures and captions."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 from sqlalchemy import select
 
-from .. import charts
+from .. import analysis, charts
 from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
@@ -67,6 +67,32 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
         {"date": row.local_date, **row._asdict()} for row in db.session.execute(sessions)
     ]
     return ChartInputs(daily, validated, session_rows, start, end)
+
+
+def since_last_session(user: User, today: date) -> dict | None:
+    """Return where today sits after the last session: two small queries, not the history."""
+    last = db.session.execute(
+        select(TreatmentSession.local_date, TreatmentSession.started_at)
+        .where(
+            TreatmentSession.user_id == user.id,
+            TreatmentSession.planned.is_(False),
+            TreatmentSession.local_date <= today,
+        )
+        .order_by(TreatmentSession.local_date.desc(), TreatmentSession.started_at.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return None
+    recent = db.session.execute(
+        select(CheckIn.local_date, CheckIn.total).where(
+            CheckIn.user_id == user.id,
+            CheckIn.instrument == "daily",
+            CheckIn.local_date.between(today - timedelta(days=5), today),
+        )
+    )
+    daily = [{"date": row.local_date, "total": row.total} for row in recent]
+    session = {"date": last.local_date, "started_at": last.started_at, "planned": False}
+    return analysis.since_last_session(daily, [session], today)
 
 
 def chart_data(user: User, start: date | None, end: date | None, **options) -> ChartData:

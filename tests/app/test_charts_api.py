@@ -171,3 +171,18 @@ def test_precompressed_files_are_current():
     for packed in static.rglob("*.gz"):
         source = packed.with_name(packed.name[:-3])
         assert gzip.decompress(packed.read_bytes()) == source.read_bytes(), packed
+
+
+def test_dashboard_says_which_day_after_the_last_session_it_is(app, logged_in, user):
+    """Today's card names the day since the last session and how the 3-day mean moves."""
+    today = user_today(user)
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        load_demo(row, generate(1, today, row.timezone, seed=2))
+    html = logged_in.get("/").get_data(as_text=True)
+    assert "after your last session (" in html
+
+
+def test_dashboard_without_sessions_says_nothing_about_them(logged_in):
+    """No session, no sentence about one."""
+    assert "after your last session" not in logged_in.get("/").get_data(as_text=True)
