@@ -47,21 +47,24 @@ def chart_svgs(
     data: ChartData, browser: str | None, page_size: str = "A4"
 ) -> dict[str, tuple[str, str]]:
     """Draw the report's charts as SVG; return {name: (data URI or None, caption)}."""
-    drawn = {}
     data.compact = True
-    for name in report.REPORT_CHARTS:
-        figure, caption = report.chart(data, name)
-        if not figure.data:
-            # An empty chart is only its message, which the caption already says.
-            drawn[name] = (None, caption)
-            continue
-        width, height = CHART_SIZES[name]
-        height = round(height * HEIGHT_SCALE[page_size])
-        # The figure's own height is for a screen; the page decides here.
-        figure.update_layout(height=height, width=width)
-        fit_date_ticks(figure, width)
-        svg = images.render(figure, "svg", width, height, browser)
-        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    built = {name: report.chart(data, name) for name in report.REPORT_CHARTS}
+    # An empty chart is only its message, which the caption already says: no image.
+    jobs = []
+    for name, (figure, _caption) in built.items():
+        if figure.data:
+            width, height = CHART_SIZES[name]
+            height = round(height * HEIGHT_SCALE[page_size])
+            # The figure's own height is for a screen; the page decides here.
+            figure.update_layout(height=height, width=width)
+            fit_date_ticks(figure, width)
+            jobs.append((name, (figure, "svg", width, height)))
+    images_ = images.render_many([job for _, job in jobs], browser) if jobs else []
+    svgs = {name: svg for (name, _), svg in zip(jobs, images_, strict=True)}
+    drawn = {}
+    for name, (_figure, caption) in built.items():
+        svg = svgs.get(name)
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") if svg else None
         drawn[name] = (uri, caption)
     return drawn
 
