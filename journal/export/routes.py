@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from .. import analysis
+from .. import charts as chart_registry
 from ..dashboard import services as charts
 from ..errors import Invalid
 from ..records import parse_date, user_today
@@ -118,13 +119,15 @@ def index():
 def report_page():
     """Show the report as a page to read or print (charts drawn by the browser)."""
     start, end, include, name, paper = report_options()
-    the_report, _data = report.build_report(current_user, start, end, include, name, paper=paper)
+    the_report, data = report.build_report(current_user, start, end, include, name, paper=paper)
     query = {"from": start.isoformat(), "to": end.isoformat()}
     return render_template(
         "export/report.html",
         report=the_report,
         chart_titles=charts.CHART_TITLES,
         chart_src={n: url_for("api_charts.chart", name=n, **query) for n in report.REPORT_CHARTS},
+        # The API speaks to the patient; this page is for the clinician.
+        captions={n: chart_registry.CHARTS[n].caption(data) for n in report.REPORT_CHARTS},
         pdf_query={
             **query,
             "reflections": int(include),

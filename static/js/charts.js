@@ -31,7 +31,7 @@ async function drawChart(element) {
       ...CONFIG,
       toImageButtonOptions: { format: 'png', filename: element.dataset.fileName, scale: 2 },
     };
-    if (caption) caption.textContent = figure.caption;
+    if (caption && !('keep' in caption.dataset)) caption.textContent = figure.caption;
     if (!figure.data.length) {
       // An empty state: the caption already says what to log first; no blank plot box.
       element.hidden = true;

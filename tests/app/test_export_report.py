@@ -200,3 +200,11 @@ def test_bad_report_options_are_422(auth_api, query, field):
     response = auth_api.get(f"/export/report.pdf?{query}", headers={"Accept": "application/json"})
     assert response.status_code == 422
     assert field in response.get_json()["error"]["fields"]
+
+
+def test_report_page_captions_are_written_for_the_clinician(one_year, user):
+    """The printable page's chart captions are third person, not the dashboard's "your"."""
+    html = one_year.get("/export/report").get_data(as_text=True)
+    captions = re.findall(r'data-chart-caption="[^"]+" data-keep>([^<]*)<', html)
+    assert len(captions) == 4
+    assert not any(re.search(r"\byour?\b", c, re.IGNORECASE) for c in captions), captions
