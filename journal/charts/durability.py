@@ -130,7 +130,7 @@ def today_sentence(info: analysis.Record | None) -> str:
     text = f"Today is day {day} after your last session ({when})."
     if info["trend"] is not None:
         text += (
-            f" Your 3-day mean score is {analysis.format_score(info['mean'])}, "
+            f" Your 3-day mean daily score is {analysis.format_score(info['mean'])}, "
             f"{info['trend']} (the 3 days before: {analysis.format_score(info['earlier'])})."
         )
     return text
@@ -158,8 +158,8 @@ def _sentences(data: ChartData, details: bool) -> str:
         n = len(complete)
         sessions = "session" if n == 1 else f"{n} sessions"
         parts.append(
-            f"After {sessions} whose score returned to its level before, your 3-day mean score "
-            f"stayed lower for a median of {_span([r['days'] for r in complete])}."
+            f"After {sessions} whose score returned to its level before, your 3-day mean daily "
+            f"score stayed lower for a median of {_span([r['days'] for r in complete])}."
         )
         if details and len(info["groups"]) > 1:
             parts.append(
