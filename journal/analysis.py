@@ -110,6 +110,23 @@ def baseline(
     return {"value": mean, "source": source, "n": len(values), "start": start, "end": end}
 
 
+def instrument_baseline(
+    validated: Sequence[Record], sessions: Sequence[Record], instrument: str, days: int = 14
+) -> Record | None:
+    """Return one instrument's mean score in the `days` days before the first session."""
+    done = done_sessions(sessions)
+    if not done:
+        return None
+    end = done[0]["date"] - ONE_DAY
+    start = end - timedelta(days=days - 1)
+    values = [
+        v["total"] for v in validated if v["instrument"] == instrument and start <= v["date"] <= end
+    ]
+    if not values:
+        return None
+    return {"value": statistics.fmean(values), "n": len(values), "start": start, "end": end}
+
+
 def response_threshold(baseline_value: float) -> float:
     """Return the score at or below which a fall from baseline counts as a response (50 %)."""
     return baseline_value * RESPONSE_FRACTION
@@ -418,3 +435,156 @@ def caption_items(weekly: Record, recent: int = 4) -> str:
     return (
         f"Over your last {span}, {joined} bothered you most ({format_score(top)} of 3 on average)."
     )
+
+
+# --- resolution and resampling ---------------------------------------------------------------
+
+DAILY_UP_TO = 92  # days in view drawn one point per day
+WEEKLY_UP_TO = 1096  # then weekly means, then monthly means beyond about three years
+RESOLUTION_WORDS = {"day": "Daily", "week": "Weekly", "month": "Monthly"}
+
+
+def resolution(first: date, last: date) -> str:
+    """Return "day", "week" or "month": the bin size that keeps `first`..`last` readable."""
+    days = (last - first).days + 1
+    if days <= DAILY_UP_TO:
+        return "day"
+    return "week" if days <= WEEKLY_UP_TO else "month"
+
+
+def bin_start(day: date, unit: str) -> date:
+    """Return the first day of the bin holding `day` (Monday-started weeks, calendar months)."""
+    if unit == "week":
+        return _monday(day)
+    if unit == "month":
+        return day.replace(day=1)
+    return day
+
+
+def next_bin(start: date, unit: str) -> date:
+    """Return the first day of the bin after the one starting at `start`."""
+    if unit == "week":
+        return start + timedelta(days=7)
+    if unit == "month":
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return start + ONE_DAY
+
+
+def resample(
+    points: Iterable[tuple[date, float | None]], first: date, last: date, unit: str
+) -> list[Record]:
+    """Return one bin per day, week or month from `first` to `last`: mean, min, max and count.
+
+    Bins without values are kept (mean None, n 0) so a line drawn through them breaks at gaps.
+    """
+    values: defaultdict[date, list[float]] = defaultdict(list)
+    for day, value in points:
+        if value is not None and first <= day <= last:
+            values[bin_start(day, unit)].append(value)
+    bins, start = [], bin_start(first, unit)
+    while start <= last:
+        end = next_bin(start, unit) - ONE_DAY
+        got = values.get(start, [])
+        bins.append(
+            {
+                "start": start,
+                "end": end,
+                "mean": statistics.fmean(got) if got else None,
+                "min": min(got) if got else None,
+                "max": max(got) if got else None,
+                "n": len(got),
+            }
+        )
+        start = end + ONE_DAY
+    return bins
+
+
+# --- how long a session helps ----------------------------------------------------------------
+
+DURABILITY_BEFORE = 3  # days before a session whose mean is its pre-session level
+DURABILITY_MEAN = 3  # days in each trailing mean after it
+DURABILITY_MAX = 60  # days followed at most when no later session comes
+
+
+def _mean_between(by_day: dict[date, float], start: date, end: date) -> float | None:
+    """Return the mean of the values dated start..end, or None when there are none."""
+    got = [by_day[d] for d in _days(start, end) if d in by_day]
+    return statistics.fmean(got) if got else None
+
+
+def _days(start: date, end: date) -> list[date]:
+    """Return every date from start to end inclusive."""
+    return [start + timedelta(days=k) for k in range((end - start).days + 1)]
+
+
+def durability(daily: Sequence[Record], sessions: Sequence[Record], last_day: date) -> list[Record]:
+    """Return, per session, the days its 3-day mean score stayed below the pre-session level.
+
+    The pre-session level is the mean of the 3 days before it (cut at the previous session).
+    From day 1 on, the mean of each day and the 2 before it (never day 0 or earlier) is compared
+    with that level; the first day it is at or above the level ends the run: `days` = that day
+    minus 1. A window ends the day before the next session, at `last_day`, or after 60 days;
+    when the score had not returned by then, `cut_short` names why and `days` is a lower bound.
+    """
+    by_day = {c["date"]: c["total"] for c in daily if c.get("total") is not None}
+    done = done_sessions(sessions)
+    dates = [s["date"] for s in done]
+    rows = []
+    for i, session in enumerate(done):
+        day = session["date"]
+        pre_start, pre_end = _span(dates, i, -DURABILITY_BEFORE, -1)
+        pre = _mean_between(by_day, pre_start, pre_end) if pre_start <= pre_end else None
+        following = dates[i + 1] if i + 1 < len(dates) else None
+        limit = min(day + timedelta(days=DURABILITY_MAX), last_day)
+        end = min(following - ONE_DAY, limit) if following else limit
+        row = {"session": session, "pre": pre, "days": None, "cut_short": None, "end": end}
+        rows.append(row)
+        if pre is None:
+            continue
+        for k in range(1, (end - day).days + 1):
+            start = day + timedelta(days=max(1, k - DURABILITY_MEAN + 1))
+            mean = _mean_between(by_day, start, day + timedelta(days=k))
+            if mean is not None and mean >= pre - _EPS:
+                row["days"] = k - 1
+                break
+        else:
+            row["days"] = max(0, (end - day).days)
+            if following is not None and following - ONE_DAY <= limit:
+                row["cut_short"] = "next session"
+            elif end == last_day:
+                row["cut_short"] = "no later data"
+            else:
+                row["cut_short"] = "60 days"
+    return rows
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    """Return the lower quartile, median and upper quartile (inclusive method)."""
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q2, q3
+
+
+def since_last_session(
+    daily: Sequence[Record], sessions: Sequence[Record], today: date
+) -> Record | None:
+    """Return the day count since the last session and how the 3-day mean moved, or None."""
+    done = [s for s in done_sessions(sessions) if s["date"] <= today]
+    if not done:
+        return None
+    last = done[-1]
+    by_day = {c["date"]: c["total"] for c in daily if c.get("total") is not None}
+    now = _mean_between(by_day, today - timedelta(days=2), today)
+    earlier = _mean_between(by_day, today - timedelta(days=5), today - timedelta(days=3))
+    trend = None
+    if now is not None and earlier is not None:
+        diff = now - earlier
+        trend = "rising" if diff >= 1 else "falling" if diff <= -1 else "steady"
+    return {
+        "session": last,
+        "day": (today - last["date"]).days,
+        "mean": now,
+        "earlier": earlier,
+        "trend": trend,
+    }

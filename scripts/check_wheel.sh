@@ -93,7 +93,7 @@ checks = [
     ("/healthz", {}, "application/json", b""),
     ("/auth/login", {}, "text/html", b"<form"),
     ("/static/css/app.css", {}, "text/css", b"{"),
-    ("/static/js/vendor/plotly-basic.min.js", {"Accept-Encoding": "gzip"}, "javascript", b""),
+    ("/static/js/vendor/plotly-cartesian.min.js", {"Accept-Encoding": "gzip"}, "javascript", b""),
 ]
 for path, request_headers, content_type, snippet in checks:
     status, headers, body = fetch(path, **request_headers)

@@ -19,7 +19,7 @@ bp.before_request(require_login)
 @bp.response(200, ChartOut)
 @bp.alt_response(404, description="No chart by that name")
 def chart(query, name):
-    """Return one chart (timeline, around-sessions, session-change, items) with its caption."""
+    """Return one chart (timeline, calendar, around-sessions, session-change, durability, items)."""
     if name not in services.CHART_NAMES:
         abort(404)
     figure, caption = services.build_chart(current_user, name, query["from_"], query["to"])

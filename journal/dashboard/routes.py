@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from .. import instruments
+from ..charts import durability
 from ..checkins import services as checkins
 from ..records import user_today
 from ..reflections import services as reflections
@@ -36,4 +37,5 @@ def index():
         chart_range=chart_range,
         ranges=ranges.RANGES,
         charts=services.CHART_TITLES,
+        since_session=durability.today_sentence(services.since_last_session(current_user, today)),
     )

@@ -1,43 +1,35 @@
-"""Chart data: query once, analyse with pure functions, build the Plotly figure."""
+"""Chart data: query once, analyse once (`charts.ChartData`), build figures and captions."""
 
-from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import plotly.graph_objects as go
 from sqlalchemy import select
 
 from .. import analysis, charts
+from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
-from ..treatments.rules import medication_name
+from ..records import user_today
 
-CHART_NAMES = ("timeline", "around-sessions", "session-change", "items")
-CHART_TITLES = {
-    "timeline": "Your scores over time",
-    "around-sessions": "Days since each session",
-    "session-change": "Before and after each session",
-    "items": "Which questions moved",
-}
+__all__ = ["CHART_NAMES", "CHART_TITLES", "ChartInputs", "build_chart", "chart_data", "load_inputs"]
+
+SESSION_COLUMNS = (
+    "local_date",
+    "started_at",
+    "route",
+    "route_label",
+    "dose",
+    "dose_unit",
+    "clinic",
+    "planned",
+    "medication",
+    "medication_label",
+)
 
 
-@dataclass(frozen=True)
-class ChartInputs:
-    """Everything the charts need, as plain data: the whole history up to `end`."""
-
-    daily: list[dict]
-    validated: list[dict]
-    sessions: list[dict]
-    start: date | None
-    end: date | None
-
-    def in_range(self, records: list[dict]) -> list[dict]:
-        """Keep records dated inside the chosen range."""
-        return [
-            r
-            for r in records
-            if (self.start is None or r["date"] >= self.start)
-            and (self.end is None or r["date"] <= self.end)
-        ]
+def session_columns() -> list:
+    """Return the session columns the charts read."""
+    return [getattr(TreatmentSession, name) for name in SESSION_COLUMNS]
 
 
 def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs:
@@ -49,18 +41,7 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     checkins = select(
         CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, CheckIn.answers
     ).where(CheckIn.user_id == user.id)
-    sessions = select(
-        TreatmentSession.local_date,
-        TreatmentSession.started_at,
-        TreatmentSession.medication,
-        TreatmentSession.medication_label,
-        TreatmentSession.route,
-        TreatmentSession.route_label,
-        TreatmentSession.dose,
-        TreatmentSession.dose_unit,
-        TreatmentSession.clinic,
-        TreatmentSession.planned,
-    ).where(TreatmentSession.user_id == user.id)
+    sessions = select(*session_columns()).where(TreatmentSession.user_id == user.id)
     if end is not None:
         checkins = checkins.where(CheckIn.local_date <= end)
         sessions = sessions.where(TreatmentSession.local_date <= end)
@@ -83,53 +64,44 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
                 {"date": row.local_date, "instrument": row.instrument, "total": row.total}
             )
     session_rows = [
-        {"date": row.local_date, "drug": medication_name(row), **row._asdict()}
-        for row in db.session.execute(sessions)
+        {"date": row.local_date, **row._asdict()} for row in db.session.execute(sessions)
     ]
     return ChartInputs(daily, validated, session_rows, start, end)
 
 
-def timeline(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the timeline: totals, mood, rolling mean, PHQ-9s, sessions, baseline lines."""
-    info = analysis.baseline(inputs.daily, inputs.validated, inputs.sessions)
-    daily, validated = inputs.in_range(inputs.daily), inputs.in_range(inputs.validated)
-    figure = charts.timeline_figure(daily, validated, inputs.in_range(inputs.sessions), info)
-    return figure, analysis.caption_timeline(daily, validated, info)
+def since_last_session(user: User, today: date) -> dict | None:
+    """Return where today sits after the last session: two small queries, not the history."""
+    last = db.session.execute(
+        select(TreatmentSession.local_date, TreatmentSession.started_at)
+        .where(
+            TreatmentSession.user_id == user.id,
+            TreatmentSession.planned.is_(False),
+            TreatmentSession.local_date <= today,
+        )
+        .order_by(TreatmentSession.local_date.desc(), TreatmentSession.started_at.desc())
+        .limit(1)
+    ).first()
+    if last is None:
+        return None
+    recent = db.session.execute(
+        select(CheckIn.local_date, CheckIn.total).where(
+            CheckIn.user_id == user.id,
+            CheckIn.instrument == "daily",
+            CheckIn.local_date.between(today - timedelta(days=5), today),
+        )
+    )
+    daily = [{"date": row.local_date, "total": row.total} for row in recent]
+    session = {"date": last.local_date, "started_at": last.started_at, "planned": False}
+    return analysis.since_last_session(daily, [session], today)
 
 
-def sessions_in_range(inputs: ChartInputs, rows: list[dict]) -> list[dict]:
-    """Keep per-session rows whose session falls inside the range."""
-    return [row for row in rows if inputs.in_range([row["session"]])]
+def chart_data(user: User, start: date | None, end: date | None, **options) -> ChartData:
+    """Return the one analysis of the user's data in a range that every chart reads."""
+    return ChartData(load_inputs(user, start, end), user_today(user), **options)
 
 
-def around_sessions(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the days-since-session chart (windows cut at the next session)."""
-    windows = analysis.session_windows(inputs.daily, inputs.sessions)
-    windows = sessions_in_range(inputs, windows)
-    figure = charts.around_sessions_figure(windows, analysis.mean_by_offset(windows))
-    return figure, analysis.caption_around_sessions(windows)
-
-
-def session_change(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the before/after bar per session."""
-    changes = sessions_in_range(inputs, analysis.session_change(inputs.daily, inputs.sessions))
-    return charts.session_change_figure(changes), analysis.caption_session_change(changes)
-
-
-def items(inputs: ChartInputs) -> tuple[go.Figure, str]:
-    """Build the weekly item chart."""
-    weekly = analysis.weekly_item_means(inputs.in_range(inputs.daily))
-    return charts.items_figure(weekly), analysis.caption_items(weekly)
-
-
-BUILDERS = {
-    "timeline": timeline,
-    "around-sessions": around_sessions,
-    "session-change": session_change,
-    "items": items,
-}
-
-
-def build_chart(user: User, name: str, start: date | None, end: date | None):
+def build_chart(
+    user: User, name: str, start: date | None, end: date | None
+) -> tuple[go.Figure, str]:
     """Return (figure, caption) for one chart of the user's data in a date range."""
-    return BUILDERS[name](load_inputs(user, start, end))
+    return charts.build(name, chart_data(user, start, end))

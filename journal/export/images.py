@@ -26,11 +26,14 @@ from ..paths import STATIC
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 # The browser draws with the same plotly.js the pages use: images match the screen, and Kaleido
-# reloads its page after every image, which is quicker with this 1.2 MB bundle than plotly.py's
-# 4.6 MB one (the charts use only scatter and bar, which it has).
-PLOTLY_JS = STATIC / "js" / "vendor" / "plotly-basic.min.js"
+# reloads its page after every image, which is quicker with this 1.5 MB bundle than plotly.py's
+# 4.6 MB one (the charts use only scatter, bar and heatmap, which it has).
+PLOTLY_JS = STATIC / "js" / "vendor" / "plotly-cartesian.min.js"
 START_TIMEOUT = 60
 RENDER_TIMEOUT = 60
+# Two tabs: the PDF's four charts are drawn two at a time (Kaleido reloads a tab after each
+# image, so one tab would wait for every reload in turn). The host has two cores.
+TABS = 2
 # Liberation and DejaVu ship with Debian's Chromium and WeasyPrint's fonts: the SVG's text is
 # measured by Chromium and drawn again by WeasyPrint, so both must find the same font.
 FONT_FAMILY = "'Liberation Sans', 'DejaVu Sans', Arial, Helvetica, sans-serif"
@@ -104,7 +107,7 @@ class ChartRenderer:
         async def open_browser():
             # MathJax would be fetched from a CDN; no chart here uses LaTeX.
             renderer = kaleido.Kaleido(
-                n=1, timeout=RENDER_TIMEOUT, mathjax=False, plotlyjs=str(PLOTLY_JS), path=path
+                n=TABS, timeout=RENDER_TIMEOUT, mathjax=False, plotlyjs=str(PLOTLY_JS), path=path
             )
             try:
                 await renderer.open()
@@ -145,6 +148,10 @@ class ChartRenderer:
 
     def render(self, figure: go.Figure, fmt: str, width: int, height: int, path: str) -> bytes:
         """Return the figure as PNG or SVG bytes of exactly width x height pixels."""
+        return self.render_many([(figure, fmt, width, height)], path)[0]
+
+    def render_many(self, jobs: list[tuple[go.Figure, str, int, int]], path: str) -> list[bytes]:
+        """Draw several figures at once, one per free tab; return their bytes in order."""
         from kaleido.errors import JavascriptError, KaleidoError
 
         with self._lock:
@@ -152,10 +159,20 @@ class ChartRenderer:
                 self._kaleido = None
                 self._start(path)
             renderer, loop = self._kaleido, self._loop
-        opts = {"format": fmt, "width": width, "height": height, "scale": 1}
-        future = asyncio.run_coroutine_threadsafe(renderer.calc_fig(figure, opts=opts), loop)
+
+        async def draw_all():
+            return await asyncio.gather(
+                *(
+                    renderer.calc_fig(
+                        figure, opts={"format": fmt, "width": w, "height": h, "scale": 1}
+                    )
+                    for figure, fmt, w, h in jobs
+                )
+            )
+
+        future = asyncio.run_coroutine_threadsafe(draw_all(), loop)
         try:
-            return future.result(RENDER_TIMEOUT + 5)
+            return list(future.result(RENDER_TIMEOUT + 5))
         except (JavascriptError, KaleidoError):
             raise  # plotly.js refused the figure: a bug here, not a browser to restart
         except (FutureTimeout, OSError, RuntimeError) as exc:
@@ -173,9 +190,7 @@ atexit.register(RENDERER.stop)
 # as thin lines with small dots so the 7-day average and the PHQ-9s stand out. Sparse ones keep
 # their markers (a lone check-in would vanish as a 3 px dot).
 PRINT_TRACES = {
-    "Daily score (PHQ-9-style)": {"marker": {"size": 3}, "line": {"width": 1}},
-    "Mood (0-10, right axis)": {"mode": "lines", "line": {"width": 1}, "opacity": 0.55},
-    "Session": {"line": {"width": 0.75}, "opacity": 0.5},
+    "Each day": {"marker": {"size": 3}},
 }
 DENSE_POINTS = 120
 
@@ -202,3 +217,9 @@ def render(figure: go.Figure, fmt: str, width: int, height: int, browser: str | 
     """Draw one figure as an image with the process's warm browser."""
     path = find_browser(browser)
     return RENDERER.render(for_print(figure), fmt, width, height, path)
+
+
+def render_many(jobs: list[tuple[go.Figure, str, int, int]], browser: str | None) -> list[bytes]:
+    """Draw several figures (figure, format, width, height) at once with the warm browser."""
+    path = find_browser(browser)
+    return RENDERER.render_many([(for_print(f), fmt, w, h) for f, fmt, w, h in jobs], path)

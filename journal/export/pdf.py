@@ -11,42 +11,75 @@ from flask import current_app, render_template
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from ..dashboard import services as charts
+from .. import charts
+from ..charts import ChartData
 from ..instruments import ATTRIBUTION
 from ..paths import STATIC
 from . import images, report
 
-# The PDF's content box on A4 with 14 mm side margins is 182 mm: 688 CSS px at 96 px/inch.
-# Drawing the charts at that size keeps Plotly's text the size it was laid out for.
+# The PDF's content box on A4 with 14 mm side margins is 182 mm: 688 CSS px at 96 px/inch
+# (US Letter's is wider; the images scale to the box). Drawing the charts at that size keeps
+# Plotly's text the size it was laid out for. Before/after and durability sit side by side.
 CHART_WIDTH = 688
-CHART_HEIGHTS = {"timeline": 300, "around-sessions": 250}
+CHART_SIZES = {
+    "timeline": (CHART_WIDTH, 400),
+    "calendar": (CHART_WIDTH, 160),
+    "session-change": (CHART_WIDTH // 2 - 6, 175),
+    "durability": (CHART_WIDTH // 2 - 6, 175),
+    "around-sessions": (CHART_WIDTH, 250),
+}
 STYLESHEET = STATIC / "css" / "report.css"
+# US Letter's page is shorter and its content box wider than A4's (the images scale to the
+# width): draw the charts a little flatter so the same content keeps to the same pages.
+HEIGHT_SCALE = {"A4": 1.0, "letter": 0.82}
+PX_PER_DATE_TICK = 90  # as static/js/charts.js does on screen
 
 
-def chart_svgs(inputs: charts.ChartInputs, browser: str | None) -> dict[str, tuple[str, str]]:
+def fit_date_ticks(figure, width: int) -> None:
+    """Lower each date axis's tick count to what `width` can label without crowding."""
+    most = max(2, width // PX_PER_DATE_TICK)
+    for axis in figure.select_xaxes():
+        if axis.type == "date":
+            axis.nticks = min(axis.nticks or most, most)
+
+
+def chart_svgs(
+    data: ChartData, browser: str | None, page_size: str = "A4"
+) -> dict[str, tuple[str, str]]:
     """Draw the report's charts as SVG; return {name: (data URI or None, caption)}."""
+    data.compact = True
+    built = {name: report.chart(data, name) for name in report.REPORT_CHARTS}
+    # An empty chart is only its message, which the caption already says: no image.
+    jobs = []
+    for name, (figure, _caption) in built.items():
+        if figure.data:
+            width, height = CHART_SIZES[name]
+            height = round(height * HEIGHT_SCALE[page_size])
+            # The figure's own height is for a screen; the page decides here.
+            figure.update_layout(height=height, width=width)
+            fit_date_ticks(figure, width)
+            jobs.append((name, (figure, "svg", width, height)))
+    images_ = images.render_many([job for _, job in jobs], browser) if jobs else []
+    svgs = {name: svg for (name, _), svg in zip(jobs, images_, strict=True)}
     drawn = {}
-    for name in report.REPORT_CHARTS:
-        figure, caption = report.chart(inputs, name)
-        if not figure.data:
-            # An empty chart is only its message, which the caption already says.
-            drawn[name] = (None, caption)
-            continue
-        svg = images.render(figure, "svg", CHART_WIDTH, CHART_HEIGHTS[name], browser)
-        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    for name, (_figure, caption) in built.items():
+        svg = svgs.get(name)
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") if svg else None
         drawn[name] = (uri, caption)
     return drawn
 
 
-def render_pdf(the_report: report.Report, inputs: charts.ChartInputs) -> bytes:
-    """Lay the report out as an A4 PDF of one or two pages."""
-    svgs = chart_svgs(inputs, current_app.config.get("CHROMIUM_PATH"))
+def render_pdf(the_report: report.Report, data: ChartData) -> bytes:
+    """Lay the report out as an A4 or US Letter PDF: a summary page, then the details."""
+    page_size = report.PAPERS[the_report.paper]
+    svgs = chart_svgs(data, current_app.config.get("CHROMIUM_PATH"), page_size)
     html = render_template(
         "export/report_pdf.html",
         report=the_report,
         svgs=svgs,
         chart_titles=charts.CHART_TITLES,
         attribution=ATTRIBUTION,
+        page_size=page_size,
     )
     # Nothing is fetched while laying out: the stylesheet is read here, fonts come from the
     # system, and refusing every URL means no text in the page can make the server fetch one.

@@ -7,7 +7,6 @@ session, which may be earlier than the range); every dated entry shown (points, 
 reflections) is inside the range.
 """
 
-import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,8 +15,9 @@ import plotly.graph_objects as go
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import analysis, instruments, models
-from ..dashboard import services as charts
+from .. import analysis, charts, instruments, models
+from ..charts import ChartData, ChartInputs, durability, medication_name
+from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
 from ..models import CheckIn, Reflection, TreatmentSession, User
@@ -26,7 +26,10 @@ from ..reflections import rules as reflection_rules
 from ..treatments import rules as treatment_rules
 from ..treatments import services as treatments
 
-REPORT_CHARTS = ("timeline", "around-sessions")
+# The PDF's charts, in reading order: the timeline on the summary page, then the calendar, the
+# before/after bars and the durability figure beside each other. The share view adds the rest.
+REPORT_CHARTS = ("timeline", "calendar", "session-change", "durability")
+PAPERS = {"a4": "A4", "letter": "letter"}
 DEFAULT_DAYS = 90
 NAME_MAX = 80
 
@@ -39,10 +42,11 @@ class Limits:
     reflections: int | None = None
     reflection_chars: int | None = None
     item9_dates: int | None = None
+    score_dates: int | None = None
 
 
 # Two A4 pages hold about this much; the rest is in the data export and the share page.
-PDF_LIMITS = Limits(sessions=12, reflections=2, reflection_chars=450, item9_dates=6)
+PDF_LIMITS = Limits(sessions=6, reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
 FULL = Limits()
 LEVEL_LABELS = {"sedation": "sleepiness"}
 
@@ -73,10 +77,23 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ScoreRow:
+    """One validated questionnaire result in the score table."""
+
+    day: date
+    instrument: str
+    total: int
+    max_total: int
+    band: str
+    change: float | None
+
+
+@dataclass(frozen=True)
 class SessionRow:
     """One line of the session table."""
 
     day: date
+    medication: str
     route: str
     dose: str
     side_effects: str
@@ -109,11 +126,15 @@ class Report:
     name: str | None
     start: date
     end: date
+    drawn_from: date
     generated_at: datetime
     baseline: dict | None
     first_session: date | None
     scores: list[Score]
+    score_table: list[ScoreRow]
     change: Change | None
+    durability: str
+    paper: str
     daily_count: int
     sessions: list[SessionRow]
     sessions_total: int
@@ -127,6 +148,26 @@ class Report:
     def item9_shown(self) -> list[Item9Flag]:
         """Return the item-9 flags to list, newest first (the count is always given in full)."""
         return self.item9[::-1][: self.limits.item9_dates]
+
+    @property
+    def score_instruments(self) -> list[str]:
+        """Return the questionnaires in the score table, in table order."""
+        return list(dict.fromkeys(row.instrument for row in self.score_table))
+
+    @property
+    def score_dates(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
+        """Return the score table as one row per date: {questionnaire: result}."""
+        rows: dict[date, dict[str, ScoreRow]] = {}
+        for row in self.score_table:
+            rows.setdefault(row.day, {})[row.instrument] = row
+        return list(rows.items())
+
+    @property
+    def score_dates_shown(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
+        """Return the most recent dates of the score table that fit (all of them on screen)."""
+        dates = self.score_dates
+        limit = self.limits.score_dates
+        return dates if limit is None else dates[-limit:]
 
     @property
     def days(self) -> int:
@@ -155,22 +196,19 @@ def clean_name(value: str | None) -> str | None:
     return name or None
 
 
-def ranged(inputs: charts.ChartInputs) -> charts.ChartInputs:
-    """Keep only check-ins inside the range (sessions stay whole: windows are cut at them)."""
-    return dataclasses.replace(
-        inputs, daily=inputs.in_range(inputs.daily), validated=inputs.in_range(inputs.validated)
-    )
+def clinician_data(inputs: ChartInputs, today: date) -> ChartData:
+    """Return the analysis a clinician's view reads: third-person captions, ranged windows.
 
-
-def chart(inputs: charts.ChartInputs, name: str) -> tuple[go.Figure, str]:
-    """Build one chart of the range; only the timeline's baseline looks before the range.
-
-    The session charts get the range's check-ins only, so no score dated before the range
-    reaches a therapist through a session window that starts before it.
+    Only the baseline looks before the range; session windows get the range's check-ins only,
+    so no score dated before the range reaches a therapist through a window that starts
+    before it.
     """
-    if name == "timeline":
-        return charts.BUILDERS[name](inputs)
-    return charts.BUILDERS[name](ranged(inputs))
+    return ChartData(inputs, today, clinician=True, ranged_sessions=True)
+
+
+def chart(data: ChartData, name: str) -> tuple[go.Figure, str]:
+    """Build one chart of the range from the shared analysis."""
+    return charts.build(name, data)
 
 
 def latest_scores(validated: list[dict]) -> list[Score]:
@@ -192,7 +230,7 @@ def latest_scores(validated: list[dict]) -> list[Score]:
     return scores
 
 
-def change_since_baseline(inputs: charts.ChartInputs, info: dict | None) -> Change | None:
+def change_since_baseline(inputs: ChartInputs, info: dict | None) -> Change | None:
     """Compare the latest score of the baseline's kind (in range, after it) with the baseline."""
     if info is None:
         return None
@@ -232,6 +270,53 @@ def side_effects_text(effects: dict | None) -> str:
     return ", ".join(parts)
 
 
+def route_text(route: str, label: str | None) -> str:
+    """Name a session's route for the table ("IV infusion", "Other: TMS")."""
+    name = treatment_rules.ROUTES.get(route, route)
+    return f"{name}: {label}" if label else name
+
+
+def score_table(data: ChartData) -> list[ScoreRow]:
+    """Return every validated score in the range by date, with band and change from baseline.
+
+    Each instrument's baseline is the mean of its own scores in the 14 days before the first
+    session (for the PHQ-9 the same number as the report's baseline); scores on or before the
+    baseline's last day have no change to show.
+    """
+    order = {key: n for n, key in enumerate(instruments.INSTRUMENTS)}
+    baselines = {
+        key: analysis.instrument_baseline(data.inputs.validated, data.inputs.sessions, key)
+        for key in {v["instrument"] for v in data.validated}
+    }
+    rows = []
+    for v in sorted(data.validated, key=lambda v: (v["date"], order.get(v["instrument"], 99))):
+        instrument = instruments.INSTRUMENTS.get(v["instrument"])
+        if instrument is None:
+            continue
+        base = baselines[v["instrument"]]
+        after = base is not None and v["date"] > base["end"]
+        rows.append(
+            ScoreRow(
+                v["date"],
+                instrument.short_title,
+                v["total"],
+                instrument.max_total,
+                instrument.band_for(v["total"]) if instrument.bands else "",
+                v["total"] - base["value"] if after else None,
+            )
+        )
+    return rows
+
+
+def display_name(user: User, given: str | None) -> str | None:
+    """Return the name to print: the one given for this report, else the user's display name.
+
+    Never the e-mail address: with no name set the report carries no identifier at all.
+    """
+    own = " ".join(str(getattr(user, "display_name", None) or "").split())[:NAME_MAX]
+    return given or own or None
+
+
 def session_rows(
     user: User, start: date, end: date, limit: int | None
 ) -> tuple[list[SessionRow], int]:
@@ -244,7 +329,8 @@ def session_rows(
     return [
         SessionRow(
             t.local_date,
-            treatment_rules.describe(t),
+            medication_name(t) or "",
+            route_text(t.route, t.route_label),
             f"{t.dose:g} {t.dose_unit}" if t.dose is not None else "",
             side_effects_text(t.side_effects),
             t.planned,
@@ -349,26 +435,33 @@ def build_report(
     name: str | None = None,
     now: datetime | None = None,
     limits: Limits = PDF_LIMITS,
-) -> tuple[Report, charts.ChartInputs]:
-    """Gather the report's numbers and tables; return it with the inputs its charts need."""
-    # A range reaching back before the first entry is shown from that entry.
-    start = min(max(start, first_entry(user) or start), end)
-    inputs = charts.load_inputs(user, start, end)
-    info = analysis.baseline(inputs.daily, inputs.validated, inputs.sessions)
+    paper: str = "a4",
+) -> tuple[Report, ChartData]:
+    """Gather the report's numbers and tables; return it with the analysis its charts share."""
+    # The header keeps the chosen dates; a range reaching back before the first entry is drawn
+    # from that entry, so the charts are not mostly empty.
+    drawn_from = min(max(start, first_entry(user) or start), end)
+    inputs = chart_services.load_inputs(user, drawn_from, end)
+    data = clinician_data(inputs, user_today(user))
+    info = data.baseline
     done = analysis.done_sessions(inputs.sessions)
-    sessions, sessions_total = session_rows(user, start, end, limits.sessions)
+    sessions, sessions_total = session_rows(user, drawn_from, end, limits.sessions)
     reflections, reflections_total = (
         shared_reflections(user, start, end, limits) if include_reflections else ([], 0)
     )
     report = Report(
-        name=name,
+        name=display_name(user, name),
         start=start,
         end=end,
+        drawn_from=drawn_from,
         generated_at=(now or models.utcnow()).astimezone(ZoneInfo(user.timezone)),
         baseline=info,
         first_session=done[0]["date"] if done else None,
         scores=latest_scores(inputs.in_range(inputs.validated)),
+        score_table=score_table(data),
         change=change_since_baseline(inputs, info),
+        durability=durability.headline(data),
+        paper=paper,
         daily_count=len(inputs.in_range(inputs.daily)),
         sessions=sessions,
         sessions_total=sessions_total,
@@ -378,7 +471,7 @@ def build_report(
         reflections_total=reflections_total,
         limits=limits,
     )
-    return report, inputs
+    return report, data
 
 
 def default_range(user: User) -> tuple[date, date]:

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 
 from .. import analysis
+from .. import charts as chart_registry
 from ..dashboard import services as charts
 from ..errors import Invalid
 from ..records import parse_date, user_today
@@ -88,10 +89,13 @@ def optional_range(args) -> tuple[date | None, date | None]:
 
 
 def report_options():
-    """Read the report's range, reflections switch and optional name from the query."""
+    """Read the report's range, reflections switch, optional name and paper from the query."""
     start, end = report.parse_range(request.args, user_today(current_user))
     include = request.args.get("reflections") == "1"
-    return start, end, include, report.clean_name(request.args.get("name"))
+    paper = request.args.get("paper") or "a4"
+    if paper not in report.PAPERS:
+        raise Invalid("Choose A4 or US Letter.", {"paper": "Choose a4 or letter."})
+    return start, end, include, report.clean_name(request.args.get("name")), paper
 
 
 @bp.route("/")
@@ -114,24 +118,31 @@ def index():
 @bp.route("/report")
 def report_page():
     """Show the report as a page to read or print (charts drawn by the browser)."""
-    start, end, include, name = report_options()
-    the_report, _inputs = report.build_report(current_user, start, end, include, name)
+    start, end, include, name, paper = report_options()
+    the_report, data = report.build_report(current_user, start, end, include, name, paper=paper)
     query = {"from": start.isoformat(), "to": end.isoformat()}
     return render_template(
         "export/report.html",
         report=the_report,
         chart_titles=charts.CHART_TITLES,
         chart_src={n: url_for("api_charts.chart", name=n, **query) for n in report.REPORT_CHARTS},
-        pdf_query={**query, "reflections": int(include), **({"name": name} if name else {})},
+        # The API speaks to the patient; this page is for the clinician.
+        captions={n: chart_registry.CHARTS[n].caption(data) for n in report.REPORT_CHARTS},
+        pdf_query={
+            **query,
+            "reflections": int(include),
+            "paper": paper,
+            **({"name": name} if name else {}),
+        },
     )
 
 
 @bp.route("/report.pdf")
 def report_pdf():
     """Download the report as a one-to-two page PDF (503 when the server cannot draw charts)."""
-    start, end, include, name = report_options()
-    the_report, inputs = report.build_report(current_user, start, end, include, name)
-    body = pdf.render_pdf(the_report, inputs)
+    start, end, include, name, paper = report_options()
+    the_report, data = report.build_report(current_user, start, end, include, name, paper=paper)
+    body = pdf.render_pdf(the_report, data)
     return attachment(body, "application/pdf", f"mood-journal-report-{stamp(start, end)}.pdf")
 
 

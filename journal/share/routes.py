@@ -15,6 +15,7 @@ from ..dashboard import services as charts
 from ..errors import Invalid
 from ..export import report
 from ..instruments import ATTRIBUTION
+from ..records import user_today
 from . import services
 from .forms import ShareForm
 
@@ -117,8 +118,9 @@ def chart(token: str, name: str):
     link = services.find_active(token)
     if name not in charts.CHART_NAMES:
         abort(404)
-    inputs = charts.load_inputs(services.owner(link), link.start_date, link.end_date)
-    figure, caption = report.chart(inputs, name)
+    owner = services.owner(link)
+    inputs = charts.load_inputs(owner, link.start_date, link.end_date)
+    figure, caption = report.chart(report.clinician_data(inputs, user_today(owner)), name)
     extra = json.dumps({"name": name, "title": charts.CHART_TITLES[name], "caption": caption})
     body = figure.to_json()[:-1] + ", " + extra[1:]
     return private(Response(body, mimetype="application/json"))

@@ -14,7 +14,7 @@ from journal.models import User
 from journal.records import user_today
 from tests.conftest import PASSWORD, new_id
 
-CHARTS = ["timeline", "around-sessions", "session-change", "items"]
+CHARTS = ["timeline", "calendar", "around-sessions", "session-change", "durability", "items"]
 
 
 @pytest.fixture
@@ -49,8 +49,22 @@ def test_chart_range_limits_points(demo_api, user):
     today = user_today(user)
     start = today - timedelta(days=29)
     body = demo_api.get(f"/api/v1/charts/timeline?from={start}&to={today}").get_json()
-    daily = next(t for t in body["data"] if t.get("name", "").startswith("Daily"))
-    assert len([y for y in daily["y"] if y is not None]) <= 30
+    daily = next(t for t in body["data"] if t.get("name") == "Each day")
+    assert 0 < len([y for y in daily["y"] if y is not None]) <= 30
+    assert body["layout"]["xaxis"]["range"] == [
+        start.isoformat(),
+        (today + timedelta(days=1)).isoformat(),
+    ]
+
+
+@pytest.mark.parametrize("name", CHARTS)
+def test_five_years_of_every_chart_is_under_100_kb_gzipped(app, auth_api, user, name):
+    """The longest range stays small on the wire (the PWA caches every chart)."""
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        load_demo(row, generate(5, user_today(row), row.timezone, seed=1))
+    body = auth_api.get(f"/api/v1/charts/{name}").data
+    assert len(gzip.compress(body)) < 100_000
 
 
 def test_unknown_chart_is_404(auth_api):
@@ -104,7 +118,7 @@ def test_dashboard_has_range_picker_and_chart_slots(logged_in):
     assert 'value="30d" checked' in html
     for name in CHARTS:
         assert f'data-chart="{name}"' in html and f"/api/v1/charts/{name}?" in html
-    assert "plotly-basic.min.js" in html and "defer" in html
+    assert "plotly-cartesian.min.js" in html and "defer" in html
 
 
 def test_dashboard_custom_range_kept_in_url(logged_in):
@@ -139,13 +153,13 @@ def test_demo_data_refuses_existing_email(app, runner, user):
 def test_vendored_plotly_is_served_gzipped(client):
     """plotly.js is sent precompressed to clients that accept gzip, and plain to others."""
     zipped = client.get(
-        "/static/js/vendor/plotly-basic.min.js", headers={"Accept-Encoding": "gzip"}
+        "/static/js/vendor/plotly-cartesian.min.js", headers={"Accept-Encoding": "gzip"}
     )
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert zipped.mimetype in ("text/javascript", "application/javascript")
-    assert len(zipped.data) < 450_000
-    plain = client.get("/static/js/vendor/plotly-basic.min.js")
-    assert "Content-Encoding" not in plain.headers and len(plain.data) > 1_000_000
+    assert len(zipped.data) < 520_000
+    plain = client.get("/static/js/vendor/plotly-cartesian.min.js")
+    assert "Content-Encoding" not in plain.headers and len(plain.data) > 1_400_000
     assert gzip.decompress(zipped.data) == plain.data
     zipped.close()
     plain.close()
@@ -157,3 +171,18 @@ def test_precompressed_files_are_current():
     for packed in static.rglob("*.gz"):
         source = packed.with_name(packed.name[:-3])
         assert gzip.decompress(packed.read_bytes()) == source.read_bytes(), packed
+
+
+def test_dashboard_says_which_day_after_the_last_session_it_is(app, logged_in, user):
+    """Today's card names the day since the last session and how the 3-day mean moves."""
+    today = user_today(user)
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        load_demo(row, generate(1, today, row.timezone, seed=2))
+    html = logged_in.get("/").get_data(as_text=True)
+    assert "after your last session (" in html
+
+
+def test_dashboard_without_sessions_says_nothing_about_them(logged_in):
+    """No session, no sentence about one."""
+    assert "after your last session" not in logged_in.get("/").get_data(as_text=True)

@@ -1,6 +1,7 @@
 """The therapist report: the PDF (read back with pypdf), the printable page, and their rules."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -60,8 +61,8 @@ def test_pdf_has_summary_numbers_sessions_and_item9(seeded, user):
     assert "Response (50% or more fall): yes" in text
     assert "Remission (below 5): no" in text
     assert "5-point change (MID): met" in text
-    assert "Ketamine · IV infusion 0.5 mg/kg dissociation 6/10, nausea mild" in text
-    assert "Esketamine · Intranasal 56 mg" in text
+    assert "Ketamine IV infusion 0.5 mg/kg dissociation 6/10, nausea mild" in text
+    assert "Esketamine Intranasal 56 mg" in text
     assert history.OLD_CLINIC not in text and "Oral" not in text  # outside the range
     assert "Answered above “Not at all” on 2 check-ins in this range" in text
     assert "(PHQ-9: Several days (1))" in text and "(daily check-in: A little (1))" in text
@@ -101,8 +102,8 @@ def test_pdf_shows_user_text_as_text(auth_api, user):
 
 
 @needs_browser
-def test_five_years_with_everything_still_fits_two_pages(app, auth_api, user):
-    """Many sessions, flags and long shared reflections are cut to keep two pages."""
+def test_five_years_with_everything_stays_short(app, auth_api, user):
+    """Many sessions, flags, scores and long reflections are cut: summary, details, calendar."""
     with app.app_context():
         row = db.session.get(User, user.id)
         data = generate(5, user_today(row), row.timezone, seed=3)
@@ -114,8 +115,35 @@ def test_five_years_with_everything_still_fits_two_pages(app, auth_api, user):
                 item["answers"][8] = 2  # item 9 on many days
         load_demo(row, data)
     pages, text = pdf_text(auth_api.get("/export/report.pdf?from=2000-01-01&reflections=1"))
+    assert pages <= 3
+    assert "most recent of" in text and "1 Jan 2000 –" in text  # the chosen start, not the data's
+
+
+@pytest.fixture
+def one_year(app, auth_api, user):
+    """Give `user` a year of demo history and return the API client."""
+    with app.app_context():
+        row = db.session.get(User, user.id)
+        load_demo(row, generate(1, user_today(row), row.timezone, seed=1))
+    return auth_api
+
+
+@needs_browser
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+def test_one_year_pdf_is_two_pages_for_the_clinician(one_year, user, paper):
+    """A year: at most two pages, the chosen dates, every score by date, third person only."""
+    today = user_today(user)
+    start = today - timedelta(days=364)
+    response = one_year.get(f"/export/report.pdf?from={start}&to={today}&paper={paper}")
+    pages, text = pdf_text(response)
     assert pages <= 2
-    assert "most recent of" in text
+    assert f"{start.day} {start:%b %Y} – {today.day} {today:%b %Y}" in text
+    assert "Validated questionnaires by date" in text and "Score Band Change" in text
+    assert "Medication" in text and "How long each session helped" in text
+    assert not re.search(r"\byou(r)?\b", text, re.IGNORECASE)
+    assert user.email not in text
+    size = PdfReader(io.BytesIO(response.data)).pages[0].mediabox
+    assert round(float(size.width)) == (612 if paper == "letter" else 595)
 
 
 @needs_browser
@@ -172,3 +200,11 @@ def test_bad_report_options_are_422(auth_api, query, field):
     response = auth_api.get(f"/export/report.pdf?{query}", headers={"Accept": "application/json"})
     assert response.status_code == 422
     assert field in response.get_json()["error"]["fields"]
+
+
+def test_report_page_captions_are_written_for_the_clinician(one_year, user):
+    """The printable page's chart captions are third person, not the dashboard's "your"."""
+    html = one_year.get("/export/report").get_data(as_text=True)
+    captions = re.findall(r'data-chart-caption="[^"]+" data-keep>([^<]*)<', html)
+    assert len(captions) == 4
+    assert not any(re.search(r"\byour?\b", c, re.IGNORECASE) for c in captions), captions

@@ -142,7 +142,9 @@ def test_page_has_the_report_and_no_way_into_the_account(app, seeded, user):
     html = app.test_client().get(path_of(link)).get_data(as_text=True)
 
     assert "Change since baseline" in html and "-10 points" in html
-    assert "IV infusion" in html and "Esketamine · Intranasal" in html
+    # The sessions table names the drug and the route in their own columns.
+    assert "<td>Ketamine</td>" in html and "<td>IV infusion</td>" in html
+    assert "<td>Esketamine</td>" in html and "<td>Intranasal</td>" in html
     for name in ("timeline", "around-sessions", "session-change", "items"):
         assert f'data-src="{path_of(link)}/charts/{name}"' in html
     assert re.findall(r"<a\b", html) == []

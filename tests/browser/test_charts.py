@@ -11,7 +11,7 @@ from journal.models import User
 from journal.records import user_today
 from tests.browser.harness import DESKTOP, MOBILE, signup
 
-CHARTS = ["timeline", "around-sessions", "session-change", "items"]
+CHARTS = ["timeline", "calendar", "around-sessions", "session-change", "durability", "items"]
 
 
 def give_demo_history(app, email: str) -> None:
@@ -31,7 +31,9 @@ def test_every_chart_draws_with_data_points(make_page, live_server, viewport):
     for name in CHARTS:
         chart = page.locator(f'[data-chart="{name}"]')
         expect(chart).to_have_attribute("data-drawn", "true", timeout=20_000)
-        points = chart.locator(".main-svg .scatterlayer path.point, .main-svg .barlayer path")
+        points = chart.locator(
+            ".main-svg .scatterlayer path.point, .main-svg .barlayer path, .heatmaplayer image"
+        )
         assert points.count() > 0, name
         caption = page.locator(f'[data-chart-caption="{name}"]')
         expect(caption).not_to_have_text("Loading…")

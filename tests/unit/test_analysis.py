@@ -443,3 +443,106 @@ def test_daily_captions_never_call_the_daily_score_phq9():
     ]
     for text in texts:
         assert "PHQ-9" not in text.replace("PHQ-9-style", "")
+
+
+# --- resolution and resampling ----------------------------------------------------------------
+
+
+def test_resolution_follows_the_length_of_the_range():
+    """Up to 92 days daily, up to 1096 weekly, then monthly."""
+    start = jan(1)
+    assert analysis.resolution(start, start + timedelta(days=91)) == "day"
+    assert analysis.resolution(start, start + timedelta(days=92)) == "week"
+    assert analysis.resolution(start, start + timedelta(days=1095)) == "week"
+    assert analysis.resolution(start, start + timedelta(days=1096)) == "month"
+
+
+def test_weekly_resample_keeps_empty_weeks_and_skips_none():
+    """Monday weeks: 30 Dec holds 4 and 8; 6 Jan is empty; 13 Jan holds 10 and 2."""
+    points = [(jan(1), 4), (jan(3), 8), (jan(14), 10), (jan(15), None), (jan(19), 2), (jan(25), 7)]
+    bins = analysis.resample(points, jan(1), jan(19), "week")
+    assert [(b["start"], b["end"]) for b in bins] == [
+        (date(2024, 12, 30), jan(5)),
+        (jan(6), jan(12)),
+        (jan(13), jan(19)),
+    ]
+    assert [(b["mean"], b["min"], b["max"], b["n"]) for b in bins] == [
+        (6, 4, 8, 2),  # (4 + 8) / 2
+        (None, None, None, 0),  # the gap stays a gap
+        (6, 2, 10, 2),  # (10 + 2) / 2; 15 Jan had no score, 25 Jan is after the range
+    ]
+
+
+def test_monthly_resample_with_an_empty_month():
+    """January: 3 and 6 (mean 4.5); February: nothing; March: 9 and 1 (mean 5)."""
+    points = [
+        (jan(20), 3),
+        (jan(31), 6),
+        (date(2025, 3, 1), 9),
+        (date(2025, 3, 10), 1),
+        (date(2025, 3, 11), 100),
+    ]
+    bins = analysis.resample(points, jan(15), date(2025, 3, 10), "month")
+    assert [(b["start"], b["end"]) for b in bins] == [
+        (jan(1), jan(31)),
+        (date(2025, 2, 1), date(2025, 2, 28)),
+        (date(2025, 3, 1), date(2025, 3, 31)),
+    ]
+    assert [(b["mean"], b["min"], b["max"], b["n"]) for b in bins] == [
+        (4.5, 3, 6, 2),
+        (None, None, None, 0),
+        (5, 1, 9, 2),  # 11 March is after the range
+    ]
+
+
+# --- durability -------------------------------------------------------------------------------
+
+
+def durability_daily() -> list[dict]:
+    """12 on 7-9 Jan; after the 10 Jan session 6, 6, 9, 12, 15, 15; 15 on 17-19 Jan."""
+    totals = {7: 12, 8: 12, 9: 12, 11: 6, 12: 6, 13: 9, 14: 12, 15: 15, 16: 15}
+    totals |= {17: 15, 18: 15, 19: 15}
+    return [checkin(jan(d), t) for d, t in totals.items()]
+
+
+def test_durability_counts_days_until_the_3_day_mean_is_back():
+    """Session 10 Jan: level 12; 3-day means 6, 6, 7, 9, then (9+12+15)/3 = 12 on day 5: 4 days.
+
+    Session 20 Jan: level 15, no check-ins before the 24 Jan session: cut short after 3 days.
+    Session 24 Jan: no check-ins in the 3 days before it (21-23 Jan): not measured.
+    """
+    sessions = [session(jan(10)), session(jan(20)), session(jan(24))]
+    rows = analysis.durability(durability_daily(), sessions, jan(31))
+    assert [(r["pre"], r["days"], r["cut_short"]) for r in rows] == [
+        (12, 4, None),
+        (15, 3, "next session"),
+        (None, None, None),
+    ]
+    assert rows[0]["end"] == jan(19)  # the day before the next session
+
+
+def test_durability_cut_short_by_the_end_of_the_data():
+    """A last session whose score is still lower on the last day: 5 days, a lower bound."""
+    daily = [checkin(jan(d), 12) for d in (7, 8, 9)] + [checkin(jan(d), 6) for d in range(11, 16)]
+    (row,) = analysis.durability(daily, [session(jan(10))], jan(15))
+    assert (row["pre"], row["days"], row["cut_short"]) == (12, 5, "no later data")
+
+
+def test_durability_ignores_planned_sessions_and_same_day_return():
+    """A score back at its level on day 1 stayed lower for 0 days; planned sessions never count."""
+    daily = [checkin(jan(d), 8) for d in (7, 8, 9, 11)]
+    rows = analysis.durability(daily, [session(jan(10)), session(jan(12), planned=True)], jan(20))
+    assert [(r["days"], r["cut_short"]) for r in rows] == [(0, None)]
+
+
+def test_quartiles_inclusive():
+    """[4, 6, 9]: lower quartile 5, median 6, upper quartile 7.5; one value is all three."""
+    assert analysis.quartiles([4, 6, 9]) == (5, 6, 7.5)
+    assert analysis.quartiles([3]) == (3, 3, 3)
+
+
+def test_since_last_session_counts_days_and_compares_3_day_means():
+    """15 Jan is day 5 after 10 Jan; 13-15 Jan mean 12 against 10-12 Jan mean 6: rising."""
+    info = analysis.since_last_session(durability_daily(), [session(jan(10))], jan(15))
+    assert (info["day"], info["mean"], info["earlier"], info["trend"]) == (5, 12, 6, "rising")
+    assert analysis.since_last_session(durability_daily(), [], jan(15)) is None

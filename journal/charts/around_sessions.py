@@ -1,0 +1,117 @@
+"""Daily scores by days since each session: every session faintly, the average and its IQR."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from journal import analysis
+
+from . import style
+from .data import ChartData
+from .voice import speak
+
+TITLE = "Days since each session"
+BEFORE, AFTER = 3, 14
+SCORE_MAX = 27
+HEIGHT = 380
+
+
+def _session_lines(windows) -> dict[str, Any]:
+    """Return one faint trace holding every session's line, broken by None between sessions."""
+    x: list[int | None] = []
+    y: list[float | None] = []
+    for window in windows:
+        if window["points"]:
+            values = dict(window["points"])
+            offsets = range(min(values), max(values) + 1)
+            x += [*offsets, None]
+            y += [*(values.get(o) for o in offsets), None]
+    return {
+        "type": "scatter",
+        "name": "Each session",
+        "x": x,
+        "y": y,
+        "mode": "lines",
+        "connectgaps": False,
+        "hoverinfo": "skip",
+        "line": {"color": "rgba(31,78,121,0.3)", "width": 1},
+    }
+
+
+def offset_ticks(before: int = BEFORE, after: int = AFTER) -> list[int]:
+    """Return the first day, the session day and the days ketamine studies report (1-3, 7, 14)."""
+    return sorted({-before, 0, *(t for t in (1, 2, 3, 7, 14) if t <= after), after})
+
+
+def figure(data: ChartData) -> go.Figure:
+    """Build the chart of daily scores by days since each session, with the average and IQR."""
+    means = data.mean_by_offset
+    if not means:
+        return style.empty(caption(data))
+    offsets = [m["offset"] for m in means]
+    band = {"type": "scatter", "x": offsets, "mode": "lines", "hoverinfo": "skip"}
+    traces = [
+        _session_lines(data.windows),
+        {
+            **band,
+            "y": [style.rounded(m["q1"]) for m in means],
+            "line": {"width": 0},
+            "showlegend": False,
+        },
+        {
+            **band,
+            "name": "Middle half of days (IQR)",
+            "y": [style.rounded(m["q3"]) for m in means],
+            "fill": "tonexty",
+            "fillcolor": "rgba(179,89,0,0.2)",
+            "line": {"width": 0},
+        },
+        {
+            "type": "scatter",
+            "name": "Average",
+            "x": offsets,
+            "y": [style.rounded(m["mean"]) for m in means],
+            "mode": "lines+markers",
+            "line": {"color": style.ORANGE, "width": 4},
+            "marker": {"color": style.ORANGE, "size": 8, "symbol": "circle"},
+            "customdata": [[style.rounded(m["q1"]), style.rounded(m["q3"]), m["n"]] for m in means],
+            "hovertemplate": (
+                "Day %{x:+d}: average %{y:.1f}<br>middle half %{customdata[0]:.1f}"
+                "-%{customdata[1]:.1f}<br>%{customdata[2]} check-ins<extra></extra>"
+            ),
+        },
+        {
+            # The session day, named in the legend rather than by a label inside the plot.
+            "type": "scatter",
+            "name": "Session day",
+            "x": [0, 0],
+            "y": [0, SCORE_MAX],
+            "mode": "lines",
+            "hoverinfo": "skip",
+            "line": {"color": style.DARK_GREY, "width": 2, "dash": "dash"},
+        },
+    ]
+    layout = style.layout(
+        height=HEIGHT,
+        xaxis={
+            "title": {"text": "Days since session"},
+            "range": [-BEFORE - 0.5, AFTER + 0.5],
+            "tickvals": offset_ticks(),
+            "tickangle": 0,
+            "zeroline": False,
+            "fixedrange": True,
+        },
+        yaxis={
+            "title": {"text": "Daily score (0-27)"},
+            "range": [0, SCORE_MAX],
+            "fixedrange": True,
+        },
+    )
+    return style.figure(traces, layout)
+
+
+def caption(data: ChartData) -> str:
+    """Compare the days just after sessions with the days before them."""
+    return speak(analysis.caption_around_sessions(data.windows), data.clinician)

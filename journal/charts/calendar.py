@@ -1,0 +1,206 @@
+"""The calendar ("year in pixels"): one square per day, coloured by the daily score.
+
+Up to about three months it is a month-view calendar (weeks down, Monday to Sunday across, day
+numbers in the squares); longer, one row per month and one column per day of the month.
+Sessions are ringed. A day without a check-in stays white.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import plotly.graph_objects as go
+
+from journal import analysis
+
+from . import style
+from .data import ChartData
+from .voice import speak
+
+TITLE = "Calendar"
+SHORT_UP_TO = 92
+PRINT_DAYS = 365  # on paper, the last year of a longer range (the squares stay readable)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SCORE_SCALE = [[0.0, "#fff5eb"], [0.35, "#fdae6b"], [0.7, "#e6550d"], [1.0, "#7f2704"]]
+MOOD_SCALE = [[0.0, "#f7fbff"], [0.5, "#6baed6"], [1.0, "#08306b"]]
+
+
+def _colour_key(data: ChartData) -> tuple[str, int, list, str]:
+    """Colour by the daily score when there is one, else by mood: key, max, scale, name."""
+    if any(c.get("total") is not None for c in data.daily):
+        return "total", 27, SCORE_SCALE, "Daily score"
+    return "mood", 10, MOOD_SCALE, "Mood"
+
+
+def _hover(day: date, value, name: str, session) -> str:
+    """Return the hover text of one day's square."""
+    text = f"{day:%a} {analysis.format_date(day)}<br>"
+    text += f"{name}: {value}" if value is not None else "No check-in"
+    if session is not None:
+        text += "<br>" + style.session_hover(session)
+    return text
+
+
+def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
+    """Return rows, columns, values, hovers and session cells for the range."""
+    values = {c["date"]: c.get(key) for c in data.daily}
+    sessions = {s["date"]: s for s in data.sessions}
+    first, last = _span(data)
+    short = (last - first).days + 1 <= SHORT_UP_TO
+    if short:
+        rows = []
+        week = first - timedelta(days=first.weekday())
+        while week <= last:
+            rows.append(week)
+            week += timedelta(days=7)
+        row_labels = [analysis.format_date(w)[:-5] for w in rows]
+        columns = list(WEEKDAYS)
+
+        def cell(r: int, c: int) -> date:
+            return rows[r] + timedelta(days=c)
+    else:
+        rows = []
+        month = first.replace(day=1)
+        while month <= last:
+            rows.append(month)
+            month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+        row_labels = [f"{m:%b %Y}" for m in rows]
+        columns = list(range(1, 32))
+
+        def cell(r: int, c: int) -> date | None:
+            try:
+                return rows[r].replace(day=c + 1)
+            except ValueError:
+                return None
+
+    z, hover, text, marks = [], [], [], ([], [], [])
+    for r in range(len(rows)):
+        z_row, h_row, t_row = [], [], []
+        for c in range(len(columns)):
+            day = cell(r, c)
+            inside = day is not None and first <= day <= last
+            value = values.get(day) if inside else None
+            z_row.append(value)
+            h_row.append(_hover(day, value, name, sessions.get(day)) if inside else "")
+            t_row.append(str(day.day) if inside and short else "")
+            if inside and day in sessions:
+                marks[0].append(columns[c])
+                marks[1].append(row_labels[r])
+                marks[2].append(style.session_hover(sessions[day]))
+        z.append(z_row)
+        hover.append(h_row)
+        text.append(t_row)
+    return {
+        "short": short,
+        "rows": row_labels,
+        "columns": columns,
+        "z": z,
+        "hover": hover,
+        "text": text,
+        "marks": marks,
+    }
+
+
+def _span(data: ChartData) -> tuple[date, date]:
+    """Return the days the calendar shows: the range, or its last year on paper."""
+    first, last = data.first, data.last
+    if data.compact:
+        first = max(first, last - timedelta(days=PRINT_DAYS - 1))
+    return first, last
+
+
+def figure(data: ChartData) -> go.Figure:
+    """Build the calendar heat map with sessions ringed."""
+    if not data.daily:
+        return style.empty(caption(data))
+    key, top, scale, name = _colour_key(data)
+    grid = _grid(data, key, name)
+    rows = len(grid["rows"])
+    row_px = 40 if grid["short"] else (18 if rows <= 24 else 13)
+    heat = {
+        "type": "heatmap",
+        "x": grid["columns"],
+        "y": grid["rows"],
+        "z": grid["z"],
+        "zmin": 0,
+        "zmax": top,
+        "colorscale": scale,
+        "xgap": 2,
+        "ygap": 2,
+        "hoverongaps": False,
+        "hovertext": grid["hover"],
+        "hoverinfo": "text",
+        # A vertical bar at the right: its ticks need no room under the date labels, and
+        # its meaning is in the caption, so no title can be cut off on a phone.
+        "colorbar": {"thickness": 10, "len": 1, "xpad": 4, "tickfont": {"size": 11}},
+    }
+    if grid["short"]:
+        heat.update(text=grid["text"], texttemplate="%{text}", textfont={"size": 11})
+    traces = [heat]
+    cols, labels, hovers = grid["marks"]
+    if cols:
+        traces.append(
+            {
+                "type": "scatter",
+                "name": "Session",
+                "x": cols,
+                "y": labels,
+                "mode": "markers",
+                "marker": {
+                    "symbol": "circle-open",
+                    "size": 22 if grid["short"] else (5 if data.compact else 8),
+                    "color": style.BLUE,
+                    "line": {"width": 2, "color": style.BLUE},
+                },
+                "hovertext": hovers,
+                "hoverinfo": "text",
+            }
+        )
+    ticks = grid["rows"]
+    if rows > 24:
+        ticks = [label for label in ticks if label[:3] in ("Jan", "Apr", "Jul", "Oct")]
+    day_ticks = grid["columns"] if grid["short"] else [1, 5, 10, 15, 20, 25, 31]
+    layout = style.layout(
+        height=max(300, rows * row_px + 130),
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        xaxis={
+            "type": "category",
+            "side": "bottom",
+            "showgrid": False,
+            "fixedrange": True,
+            "tickvals": day_ticks,
+            "ticks": "",
+            "showline": False,
+        },
+        yaxis={
+            "type": "category",
+            "autorange": "reversed",
+            "showgrid": False,
+            "fixedrange": True,
+            "tickvals": ticks,
+            "tickfont": {"size": 8 if data.compact else 12},
+            "ticks": "",
+            "showline": False,
+        },
+    )
+    return style.figure(traces, layout)
+
+
+def caption(data: ChartData) -> str:
+    """Say what the squares mean and how many days have a check-in."""
+    if not data.daily:
+        return speak("Log daily check-ins to fill the calendar.", data.clinician)
+    _key, top, _scale, name = _colour_key(data)
+    first, last = _span(data)
+    days = (last - first).days + 1
+    shown = [c for c in data.daily if first <= c["date"] <= last]
+    sessions = sum(1 for s in data.sessions if not s.get("planned") and first <= s["date"] <= last)
+    worse = "darker = worse" if name == "Daily score" else "darker = better"
+    text = (
+        f"One square per day: {name.lower()} 0-{top}, {worse}; white = no check-in "
+        f"({len(shown)} of {days} days checked in"
+        + (f", from {analysis.format_date(first)}). " if first > data.first else "). ")
+        + f"{sessions} session{'' if sessions == 1 else 's'} ringed."
+    )
+    return speak(text, data.clinician)
