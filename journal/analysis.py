@@ -88,37 +88,41 @@ def done_sessions(sessions: Iterable[Record]) -> list[Record]:
     )
 
 
-def baseline(
-    daily: Sequence[Record], validated: Sequence[Record], sessions: Sequence[Record], days: int = 14
-) -> Record | None:
-    """Return the mean score in the `days` days before the first session, preferring PHQ-9."""
+def pre_session_window(sessions: Sequence[Record], days: int) -> tuple[date, date] | None:
+    """Return the `days` days before the first session that happened, or None."""
     done = done_sessions(sessions)
     if not done:
         return None
     end = done[0]["date"] - ONE_DAY
-    start = end - timedelta(days=days - 1)
-    values = [
-        v["total"] for v in validated if v["instrument"] == "phq9" and start <= v["date"] <= end
-    ]
-    source = "phq9"
-    if not values:
-        values = [c["total"] for c in daily if start <= c["date"] <= end]
-        source = "daily"
+    return end - timedelta(days=days - 1), end
+
+
+def baseline(
+    daily: Sequence[Record], validated: Sequence[Record], sessions: Sequence[Record], days: int = 14
+) -> Record | None:
+    """Return the mean score in the `days` days before the first session, preferring PHQ-9."""
+    found = instrument_baseline(validated, sessions, "phq9", days)
+    if found is not None:
+        return {**found, "source": "phq9"}
+    window = pre_session_window(sessions, days)
+    if window is None:
+        return None
+    start, end = window
+    values = [c["total"] for c in daily if start <= c["date"] <= end]
     if not values:
         return None
     mean = statistics.fmean(values)
-    return {"value": mean, "source": source, "n": len(values), "start": start, "end": end}
+    return {"value": mean, "source": "daily", "n": len(values), "start": start, "end": end}
 
 
 def instrument_baseline(
     validated: Sequence[Record], sessions: Sequence[Record], instrument: str, days: int = 14
 ) -> Record | None:
     """Return one instrument's mean score in the `days` days before the first session."""
-    done = done_sessions(sessions)
-    if not done:
+    window = pre_session_window(sessions, days)
+    if window is None:
         return None
-    end = done[0]["date"] - ONE_DAY
-    start = end - timedelta(days=days - 1)
+    start, end = window
     values = [
         v["total"] for v in validated if v["instrument"] == instrument and start <= v["date"] <= end
     ]

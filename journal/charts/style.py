@@ -15,6 +15,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from journal import analysis
+from journal.treatments.rules import MEDICATIONS, ROUTES
 
 # Colours with at least 4.5:1 contrast on white (WCAG AA for text, so also for thin lines).
 BLUE = "#1f4e79"
@@ -40,15 +41,8 @@ DAY_MS = 24 * 60 * 60 * 1000
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 SMALL = {"size": 11, "color": GREY}
 
-MEDICATION_NAMES = {"ketamine": "Ketamine", "esketamine": "Esketamine"}
-ROUTE_LABELS = {
-    "iv": "IV infusion",
-    "im": "IM injection",
-    "intranasal": "Intranasal",
-    "sublingual": "Sublingual",
-    "oral": "Oral",
-    "other": "Other",
-}
+MEDICATION_NAMES = {key: name for key, name in MEDICATIONS.items() if key != "other"}
+ROUTE_LABELS = ROUTES
 
 # plotly.js leaves automargin off: without it tick labels and titles fall outside small margins.
 AXIS = {

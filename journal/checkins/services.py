@@ -1,6 +1,7 @@
 """Check-ins: their kind for the record kernel, and when a questionnaire is next due."""
 
 from datetime import date, timedelta
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -55,30 +56,12 @@ KIND = records.RecordKind(
     winner=lambda user, clean, client_id: occupant(user, clean["instrument"], clean["local_date"]),
 )
 
-
-def checkin_to_dict(checkin: CheckIn) -> dict:
-    """Serialise a check-in through its allowlist."""
-    return KIND.to_dict(checkin)
-
-
-def clean_checkin(user: User, data: dict) -> dict:
-    """Validate a check-in body and score it; raise Invalid with every field's problem."""
-    return KIND.clean(user, data)
-
-
-def upsert_checkin(user: User, client_id: object, data: dict) -> tuple[CheckIn, bool]:
-    """Create or update a check-in by client id; return it and whether it was created."""
-    return records.upsert(KIND, user, client_id, data)
-
-
-def get_checkin(user: User, client_id: object) -> CheckIn:
-    """Return the user's check-in or raise NotFound."""
-    return records.get(KIND, user, client_id)
-
-
-def delete_checkin(user: User, client_id: object) -> None:
-    """Delete the user's check-in."""
-    records.delete(KIND, user, client_id)
+# The kernel's operations, named for this kind (a request, an import or the demo calls these).
+checkin_to_dict = KIND.to_dict
+clean_checkin = KIND.clean
+upsert_checkin = partial(records.upsert, KIND)
+get_checkin = partial(records.get, KIND)
+delete_checkin = partial(records.delete, KIND)
 
 
 def list_checkins(

@@ -173,24 +173,25 @@ def chart_image(name: str, fmt: str):
 def data_csv():
     """Download everything as a zip of CSV files (one per record type), streamed."""
     user = current_user._get_current_object()
-    chunks = stream_with_context(csv_export.zip_chunks(user))
-    today = user_today(user).isoformat()
-    return attachment(chunks, "application/zip", f"mood-journal-csv-{today}.zip")
+    return streamed(csv_export.zip_chunks(user), "application/zip", "mood-journal-csv-{}.zip")
 
 
 @bp.route("/data.json")
 def data_json():
     """Download everything as one re-importable JSON document, streamed."""
     user = current_user._get_current_object()
-    chunks = stream_with_context(json_export.export_chunks(user))
-    today = user_today(user).isoformat()
-    return attachment(chunks, "application/json", f"mood-journal-{today}.json")
+    return streamed(json_export.export_chunks(user), "application/json", "mood-journal-{}.json")
 
 
 @bp.route("/fhir.json")
 def fhir_json():
     """Download questionnaires and check-ins as a FHIR R4 Bundle, streamed."""
     user = current_user._get_current_object()
-    chunks = stream_with_context(fhir.bundle_chunks(user, request.url_root))
-    today = user_today(user).isoformat()
-    return attachment(chunks, "application/fhir+json", f"mood-journal-fhir-{today}.json")
+    chunks = fhir.bundle_chunks(user, request.url_root)
+    return streamed(chunks, "application/fhir+json", "mood-journal-fhir-{}.json")
+
+
+def streamed(chunks, mimetype: str, name: str):
+    """Send generated chunks as a download named for the user's today."""
+    filename = name.format(user_today(current_user).isoformat())
+    return attachment(stream_with_context(chunks), mimetype, filename)

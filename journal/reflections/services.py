@@ -3,6 +3,7 @@
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -55,25 +56,11 @@ KIND = records.RecordKind(
     options=(joinedload(Reflection.treatment),),
 )
 
-
-def reflection_to_dict(reflection: Reflection) -> dict:
-    """Serialise a reflection through its allowlist; the session is named by its client id."""
-    return KIND.to_dict(reflection)
-
-
-def upsert_reflection(user: User, client_id: object, data: dict) -> tuple[Reflection, bool]:
-    """Create or update a reflection by client id; return it and whether it was created."""
-    return records.upsert(KIND, user, client_id, data)
-
-
-def get_reflection(user: User, client_id: object) -> Reflection:
-    """Return the user's reflection or raise NotFound."""
-    return records.get(KIND, user, client_id)
-
-
-def delete_reflection(user: User, client_id: object) -> None:
-    """Delete the user's reflection."""
-    records.delete(KIND, user, client_id)
+# The kernel's operations, named for this kind (a request, an import or the demo calls these).
+reflection_to_dict = KIND.to_dict
+upsert_reflection = partial(records.upsert, KIND)
+get_reflection = partial(records.get, KIND)
+delete_reflection = partial(records.delete, KIND)
 
 
 def list_reflections(

@@ -6,7 +6,7 @@ from wtforms.validators import Length, Optional
 
 from .. import crisis
 from ..instruments import INSTRUMENTS
-from .services import DEFAULT_SCHEDULES, DISPLAY_NAME_MAX
+from .services import DEFAULT_SCHEDULES, DISPLAY_NAME_MAX, THEMES, WEEK_STARTS
 
 EVERY_CHOICES = [
     SelectChoice(7, "Every week"),
@@ -40,21 +40,9 @@ class SettingsForm(FlaskForm):
             *(SelectChoice(code, name) for code, name in crisis.REGION_CHOICES),
         ],
     )
-    theme = RadioField(
-        "Theme",
-        choices=[
-            SelectChoice("system", "Like this device"),
-            SelectChoice("light", "Light"),
-            SelectChoice("dark", "Dark"),
-        ],
-    )
+    theme = RadioField("Theme", choices=[SelectChoice(*pair) for pair in THEMES.items()])
     week_start = SelectField(
-        "First day of the week",
-        choices=[
-            SelectChoice("monday", "Monday"),
-            SelectChoice("sunday", "Sunday"),
-            SelectChoice("saturday", "Saturday"),
-        ],
+        "First day of the week", choices=[SelectChoice(*pair) for pair in WEEK_STARTS.items()]
     )
     pcl5_form = RadioField(
         "PCL-5 form",

@@ -12,8 +12,8 @@ from ..models import User
 from ..records import user_today
 
 DISPLAY_NAME_MAX = 80
-THEMES = ("system", "light", "dark")
-WEEK_STARTS = ("monday", "sunday", "saturday")
+THEMES = {"system": "Like this device", "light": "Light", "dark": "Dark"}
+WEEK_STARTS = {"monday": "Monday", "sunday": "Sunday", "saturday": "Saturday"}
 EVERY_DAYS_MIN, EVERY_DAYS_MAX = 7, 90
 # PCL-5: the standard past-month form, or the VA's past-week version (instrument pcl5w).
 PCL5_FORMS = {"month": "pcl5", "week": "pcl5w"}
@@ -98,7 +98,7 @@ def clean_settings(user: User, data: dict) -> dict:
             changes["region"] = region
     for key, allowed in (("theme", THEMES), ("week_start", WEEK_STARTS)):
         if key in data:
-            if data[key] not in allowed:
+            if not isinstance(data[key], str) or data[key] not in allowed:
                 errors[key] = f"Choose one of {', '.join(allowed)}."
             else:
                 changes[key] = data[key]

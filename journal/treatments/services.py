@@ -1,6 +1,7 @@
 """Treatment sessions: their kind for the record kernel, and what a session page shows."""
 
 from datetime import date, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -23,30 +24,12 @@ KIND = records.RecordKind(
     order=lambda model: (model.local_date, model.started_at, model.id),
 )
 
-
-def treatment_to_dict(treatment: TreatmentSession) -> dict:
-    """Serialise a session through its allowlist; started_at is shown in the user's zone."""
-    return KIND.to_dict(treatment)
-
-
-def clean_treatment(user: User, data: dict) -> dict:
-    """Validate a session body against the user's zone and today; raise Invalid if it fails."""
-    return KIND.clean(user, data)
-
-
-def upsert_treatment(user: User, client_id: object, data: dict) -> tuple[TreatmentSession, bool]:
-    """Create or update a session by client id; return it and whether it was created."""
-    return records.upsert(KIND, user, client_id, data)
-
-
-def get_treatment(user: User, client_id: object) -> TreatmentSession:
-    """Return the user's session or raise NotFound."""
-    return records.get(KIND, user, client_id)
-
-
-def delete_treatment(user: User, client_id: object) -> None:
-    """Delete the user's session; its reflections stay, unlinked (the database sets NULL)."""
-    records.delete(KIND, user, client_id)
+# The kernel's operations, named for this kind (a request, an import or the demo calls these).
+treatment_to_dict = KIND.to_dict
+clean_treatment = KIND.clean
+upsert_treatment = partial(records.upsert, KIND)
+get_treatment = partial(records.get, KIND)
+delete_treatment = partial(records.delete, KIND)
 
 
 def count_reflections(treatment: TreatmentSession) -> int:

@@ -6,8 +6,7 @@ import pytest
 from flask import request
 
 from journal import config, create_app
-from journal.extensions import db
-from tests.conftest import PASSWORD, test_config
+from tests.conftest import PASSWORD, app_with_schema, test_config
 
 FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
@@ -21,15 +20,9 @@ def proxies():
 @pytest.fixture
 def app(proxies):
     """Create an app trusting `proxies` proxies, with an empty schema (as conftest's app)."""
-    app = create_app(test_config(JOURNAL_TRUSTED_PROXIES=proxies))
-    app.add_url_rule("/test-remote-addr", "remote_addr", lambda: request.remote_addr)
-    with app.app_context():
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    for app in app_with_schema(JOURNAL_TRUSTED_PROXIES=proxies):
+        app.add_url_rule("/test-remote-addr", "remote_addr", lambda: request.remote_addr)
+        yield app
 
 
 def login_through_proxy(client, email):

@@ -178,19 +178,25 @@ def test_delete_then_gone(app, auth_api, user, kind):
     assert count(app, kind.model) == 0
 
 
-def test_malformed_client_id_is_422(auth_api, user, kind):
+@pytest.mark.parametrize("bad_id", ["not-a-uuid", "123", "g" * 32])
+def test_malformed_client_id_is_422(auth_api, user, kind, bad_id):
     """A client id that is not a UUID is named as the problem."""
-    response = auth_api.put(f"/api/v1/{kind.plural}/not-a-uuid", kind.body(user))
+    response = auth_api.put(f"/api/v1/{kind.plural}/{bad_id}", kind.body(user))
     assert response.status_code == 422
     assert "client_id" in response.get_json()["error"]["fields"]
 
 
-def test_unsafe_requests_need_csrf(app, auth_api, user, kind):
-    """A write without the CSRF header is refused and stores nothing."""
-    response = auth_api.put(f"/api/v1/{kind.plural}/{new_id()}", kind.body(user), csrf=False)
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_unsafe_requests_need_csrf(app, auth_api, user, kind, method):
+    """A write without the CSRF header is refused and changes nothing."""
+    client_id = new_id()
+    auth_api.put(f"/api/v1/{kind.plural}/{client_id}", kind.body(user))
+    edited = {**kind.body(user), **kind.edit, "base_revision": 1}
+    path = f"/api/v1/{kind.plural}/{client_id}"
+    response = auth_api.request(method, path, json=edited, csrf=False)
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "csrf_failed"
-    assert count(app, kind.model) == 0
+    assert auth_api.get(path).get_json()["revision"] == 1
 
 
 def test_anonymous_is_401(api, user, kind):
@@ -199,6 +205,7 @@ def test_anonymous_is_401(api, user, kind):
     assert api.get(f"/api/v1/{kind.plural}").status_code == 401
     assert api.get(f"/api/v1/{kind.plural}/{client_id}").status_code == 401
     assert api.put(f"/api/v1/{kind.plural}/{client_id}", kind.body(user)).status_code == 401
+    assert api.delete(f"/api/v1/{kind.plural}/{client_id}").status_code == 401
 
 
 def test_openapi_documents_the_record_from_its_spec(api, kind):
