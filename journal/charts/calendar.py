@@ -50,12 +50,12 @@ def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
     short = (last - first).days + 1 <= SHORT_UP_TO
     if short:
         rows = []
-        week = first - timedelta(days=first.weekday())
+        week = first - timedelta(days=(first.weekday() - data.week_start) % 7)
         while week <= last:
             rows.append(week)
             week += timedelta(days=7)
         row_labels = [analysis.format_date(w)[:-5] for w in rows]
-        columns = list(WEEKDAYS)
+        columns = list(WEEKDAYS[data.week_start :] + WEEKDAYS[: data.week_start])
 
         def cell(r: int, c: int) -> date:
             return rows[r] + timedelta(days=c)

@@ -51,6 +51,8 @@ class ChartData:
     ranged_sessions: bool = False
     # Drawn small on paper: fewer labels (the PDF's tables name the bands).
     compact: bool = False
+    # The person's first day of the week, as date.weekday() numbers it (0 Monday, 6 Sunday).
+    week_start: int = 0
     _cache: dict = field(default_factory=dict, repr=False)
 
     @cached_property

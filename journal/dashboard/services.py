@@ -95,9 +95,15 @@ def since_last_session(user: User, today: date) -> dict | None:
     return analysis.since_last_session(daily, [session], today)
 
 
+WEEKDAY_NUMBERS = {"monday": 0, "saturday": 5, "sunday": 6}
+
+
 def chart_data(user: User, start: date | None, end: date | None, **options) -> ChartData:
     """Return the one analysis of the user's data in a range that every chart reads."""
-    return ChartData(load_inputs(user, start, end), user_today(user), **options)
+    week_start = WEEKDAY_NUMBERS.get(user.week_start or "monday", 0)
+    return ChartData(
+        load_inputs(user, start, end), user_today(user), week_start=week_start, **options
+    )
 
 
 def build_chart(

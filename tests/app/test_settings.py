@@ -4,7 +4,7 @@ import pytest
 
 from journal.extensions import db
 from journal.models import User
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, new_id
 
 
 def patch(api, body, **kwargs):
@@ -212,3 +212,14 @@ def test_settings_travel_with_the_json_export(app, auth_api, make_user, runner, 
         user = db.session.get(User, other.id)
         assert (user.display_name, user.theme) == ("Sam", "dark")
         assert user.schedules["who5"]["enabled"] is True
+
+
+def test_first_day_of_the_week_orders_the_calendar(auth_api):
+    """The calendar's weeks start on the day the person chose."""
+    assert patch(auth_api, {"week_start": "sunday"}).status_code == 200
+    today = auth_api.get("/api/v1/me").get_json()["today"]
+    entry = {"instrument": "daily", "local_date": today, "answers": [1] * 9, "mood": 5}
+    assert auth_api.put(f"/api/v1/checkins/{new_id()}", entry).status_code == 201
+    chart = auth_api.get("/api/v1/charts/calendar?range=30d").get_json()
+    heat = next(trace for trace in chart["data"] if trace["type"] == "heatmap")
+    assert heat["x"][:2] == ["Sun", "Mon"]

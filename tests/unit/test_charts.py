@@ -326,6 +326,16 @@ def test_calendar_month_view_for_short_ranges():
     assert ring.x == ("Wed",) and ring.y == (heat.y[1],)
 
 
+def test_calendar_weeks_start_on_the_persons_first_day():
+    """With Sunday as the first day, columns run Sunday to Saturday and 1 June opens row one."""
+    daily = [checkin(day(n), n % 27) for n in range(1, 31)]
+    data = data_for(daily, start=day(1), end=day(30), week_start=6)
+    heat = build("calendar", data)[0].data[0]
+    assert list(heat.x) == ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    assert len(heat.y) == 5  # Sunday 1 June to Saturday 5 July
+    assert heat.z[0][0] == 1 and heat.text[0][0] == "1"
+
+
 def test_calendar_rows_are_months_for_long_ranges(year):
     """A year: one row per month, one column per day of the month."""
     heat = build("calendar", year)[0].data[0]
