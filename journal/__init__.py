@@ -66,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     from .pages.routes import bp as pages_bp
     from .pwa import bp as pwa_bp
     from .reflections.routes import bp as reflections_bp
+    from .reminders import bp as reminders_bp
     from .settings import bp as settings_bp
     from .share.routes import bp as share_bp
     from .timeline.routes import bp as timeline_bp
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
         export_bp,
         share_bp,
         settings_bp,
+        reminders_bp,
     ):
         app.register_blueprint(blueprint)
     register_api(rest_api)

@@ -89,3 +89,6 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(demo_data)
     app.cli.add_command(import_json)
+    from .reminders.cli import send_reminders
+
+    app.cli.add_command(send_reminders)

@@ -14,6 +14,11 @@ ENV_SETTINGS = (
     "JOURNAL_SMTP_USER",
     "JOURNAL_SMTP_PASSWORD",
     "JOURNAL_MAIL_FROM",
+    # Reminders (journal/reminders): links in e-mails, Web Push keys and extra push hosts.
+    "JOURNAL_BASE_URL",
+    "JOURNAL_VAPID_PRIVATE_KEY",
+    "JOURNAL_VAPID_SUBJECT",
+    "JOURNAL_PUSH_HOSTS",
 )
 
 

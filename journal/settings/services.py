@@ -137,16 +137,24 @@ def schedule_instrument(key: str, schedule: dict) -> Instrument:
     return INSTRUMENTS[key]
 
 
+def due_from(last: date | None, last_session: date | None, schedule: dict, today: date) -> date:
+    """Return when a questionnaire is next due from its last date (the rule, without queries)."""
+    if last is None:
+        return today
+    if schedule.get("after_session") and last_session is not None:
+        last = max(last, last_session)
+    return last + timedelta(days=schedule["every_days"])
+
+
 def due_date(user: User, instrument_id: str, schedule: dict, today: date) -> date:
     """Return when a questionnaire is next due under its schedule (today if never taken)."""
     last = checkins.last_taken(user, instrument_id)
     if last is None:
         return today
-    if schedule.get("after_session"):
-        last_session = checkins.last_session_date(user, today)
-        if last_session is not None:
-            last = max(last, last_session)
-    return last + timedelta(days=schedule["every_days"])
+    last_session = (
+        checkins.last_session_date(user, today) if schedule.get("after_session") else None
+    )
+    return due_from(last, last_session, schedule, today)
 
 
 def due_list(user: User) -> list[tuple[Instrument, date]]:

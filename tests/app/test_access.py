@@ -36,12 +36,23 @@ ACCESS = {
     "share.chart": PUBLIC,
     "share.view": PUBLIC,
     "static": PUBLIC,
+    # The signed token or the calendar secret is the key: a wrong one is a 404.
+    "reminders.calendar_feed": PUBLIC,
+    "reminders.unsubscribe": PUBLIC,
     "api_charts.chart": SIGNED_IN,
     "api_checkins.list_all": SIGNED_IN,
     "api_checkins.put": SIGNED_IN,
     "api_checkins.read": SIGNED_IN,
     "api_checkins.remove": SIGNED_IN,
     "api_meta.me": SIGNED_IN,
+    "api_reminders.add_subscription": SIGNED_IN,
+    "api_reminders.read_reminders": SIGNED_IN,
+    "api_reminders.remove_subscription": SIGNED_IN,
+    "api_reminders.save_reminders": SIGNED_IN,
+    "api_reminders.vapid_key": SIGNED_IN,
+    "reminders.calendar_download": SIGNED_IN,
+    "reminders.calendar_subscription": SIGNED_IN,
+    "reminders.settings": SIGNED_IN,
     "api_settings.update_me": SIGNED_IN,
     "settings.index": SIGNED_IN,
     "api_reflections.list_all": SIGNED_IN,
@@ -90,6 +101,7 @@ SAMPLES = {
     "token": "t" * 43,
     "fmt": "png",
     "filename": "css/app.css",
+    "secret": "c" * 32,
 }
 
 
