@@ -112,6 +112,8 @@ def send(subscription: dict, payload: dict, vapid: Vapid, subject: str, session=
             ttl=TTL,
             timeout=10,
             requests_session=session,
+            # The encrypted body is opaque bytes (RFC 8291); say so, as browsers' libraries do.
+            headers={"Content-Type": "application/octet-stream"},
         )
     except WebPushException as exc:
         if exc.response is None:

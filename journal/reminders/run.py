@@ -307,7 +307,7 @@ def send_batch(batch: list[Candidate], channels: Channels, now: datetime, report
                         info, payload, channels.vapid, channels.subject, channels.session
                     )
                 except Exception as exc:  # noqa: BLE001  (one dead service must not stop the run)
-                    error = f"push: {exc.__class__.__name__}"
+                    error = f"push: {exc.__class__.__name__}: {exc}"[:500]
                     continue
                 if status in GONE:
                     # The browser unsubscribed or the subscription expired: forget it.
@@ -318,6 +318,8 @@ def send_batch(batch: list[Candidate], channels: Channels, now: datetime, report
                         delivered.append("push")
                 else:
                     error = f"push: HTTP {status}"
+        if error:
+            report.errors.append(f"user {user_id}: {error}")
         outcomes[row_id] = {"id": row_id, "channels": delivered, "error": error}
     if emails:
         try:

@@ -14,7 +14,7 @@ from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import User
 from ..share.services import hash_token
-from . import push
+from . import push, rules
 from .models import PushSubscription, ReminderPreference
 
 DEFAULT_TIME = time(19, 0)
@@ -102,6 +102,10 @@ def clean_preferences(data: dict) -> dict:
             changes.update(clean_switches(data[field], names, field, errors))
         elif field == "channels":
             errors[field] = 'Say which channels: {"push": true, "email": false, "calendar": false}.'
+    start, end, at = changes.get("quiet_start"), changes.get("quiet_end"), changes.get("time")
+    if at is not None and rules.in_quiet_hours(at, start, end):
+        # In the evening part it would never fire (the date changes while still quiet).
+        errors["time"] = "This time is inside your quiet hours; choose another or change them."
     if errors:
         raise Invalid("Some reminder settings need attention.", errors)
     return changes
