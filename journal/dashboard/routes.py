@@ -10,6 +10,7 @@ from ..charts import durability
 from ..checkins import services as checkins
 from ..records import user_today
 from ..reflections import services as reflections
+from ..reminders import due as reminders_due
 from ..settings import services as settings
 from . import ranges, services
 
@@ -31,6 +32,7 @@ def index():
         todays_checkin=checkins.occupant(current_user, "daily", today),
         quick_client_id=str(uuid.uuid4()),
         due=settings.due_list(current_user),
+        device_due=reminders_due.device_due(current_user, today),
         recent=checkins.list_checkins(current_user, newest_first=True, limit=RECENT),
         open_prompts=reflections.open_prompts(current_user, today),
         instruments=instruments.INSTRUMENTS,

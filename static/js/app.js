@@ -4,6 +4,7 @@ import * as sw from './sw-client.js';
 import { enhanceForm } from './offline-form.js';
 import * as onDevice from './on-device.js';
 import * as pending from './pending.js';
+import { refresh as refreshPush } from './push-client.js';
 import * as status from './sync-status.js';
 
 /** Fill the time zone field from the device, if the person has not typed one. */
@@ -90,6 +91,7 @@ function startOffline(page) {
     await navigator.serviceWorker.ready;
     // Page load is a trigger: send what waits, then keep this person's pages for offline use.
     await status.flush(page);
+    refreshPush(page.user).catch(() => {}); // re-subscribe when the push subscription changed
     sw.call({ type: 'WARM', user: page.user }, 120000).catch(() => null);
   }, () => {}); // no worker (private mode, an old browser): the plain forms still work
 }

@@ -358,3 +358,9 @@ self.addEventListener('sync', (event) => {
 // Worker start-up is a trigger too (Firefox and Safari have no Background Sync). The back-off
 // holds here, so a worker woken every few seconds does not hammer a failing server.
 requestFlush({ force: false }).catch(() => {});
+
+// --- reminders (journal/reminders): push, notification click, subscription change ----------
+
+import { installReminders } from '/static/js/sw-reminders.js';
+
+installReminders(self);
