@@ -36,12 +36,14 @@ export function notificationFor(data) {
 export async function openForm(scope, path) {
   const url = new URL(path, scope.location.origin).href;
   const windows = await scope.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  // focus() can be refused (no user activation); the form is open either way.
+  const focus = (client) => Promise.resolve(client.focus()).catch(() => client);
   const same = windows.find((client) => client.url === url);
-  if (same) return same.focus();
+  if (same) return focus(same);
   const ours = windows.find((client) => new URL(client.url).origin === scope.location.origin);
   if (ours && 'navigate' in ours) {
     const moved = await ours.navigate(url).catch(() => null);
-    if (moved) return moved.focus();
+    if (moved) return focus(moved);
   }
   return scope.clients.openWindow(url);
 }
