@@ -218,11 +218,17 @@ def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
     return won
 
 
-def subscriptions_of(ids: list[int]) -> dict[int, list[PushSubscription]]:
-    """Return each user's push subscriptions (1 query)."""
-    found: dict[int, list[PushSubscription]] = defaultdict(list)
-    query = select(PushSubscription).where(PushSubscription.user_id.in_(ids))
-    for row in db.session.scalars(query):
+def subscriptions_of(ids: list[int]) -> dict[int, list]:
+    """Return each user's push subscriptions as plain rows (1 query; they outlive the commit)."""
+    found: dict[int, list] = defaultdict(list)
+    query = select(
+        PushSubscription.id,
+        PushSubscription.user_id,
+        PushSubscription.endpoint,
+        PushSubscription.p256dh,
+        PushSubscription.auth,
+    ).where(PushSubscription.user_id.in_(ids))
+    for row in db.session.execute(query):
         found[row.user_id].append(row)
     return found
 
@@ -287,6 +293,7 @@ def send_batch(batch: list[Candidate], channels: Channels, now: datetime, report
     outcomes: dict[int, dict] = {}
     emails, email_rows = [], []
     gone: set[int] = set()
+    pushed: set[int] = set()
     for row_id, user_id, kind in won:
         c = by_id[user_id]
         delivered, error = [], None
@@ -314,6 +321,7 @@ def send_batch(batch: list[Candidate], channels: Channels, now: datetime, report
                     gone.add(sub.id)
                 elif 200 <= status < 300:
                     report.pushes += 1
+                    pushed.add(sub.id)
                     if "push" not in delivered:
                         delivered.append("push")
                 else:
@@ -331,6 +339,12 @@ def send_batch(batch: list[Candidate], channels: Channels, now: datetime, report
             report.emails += len(emails)
             for row_id in email_rows:
                 outcomes[row_id]["channels"].append("email")
+    if pushed:
+        db.session.execute(
+            update(PushSubscription)
+            .where(PushSubscription.id.in_(pushed - gone))
+            .values(last_sent_at=now)
+        )
     if gone:
         db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
         report.subscriptions_removed += len(gone)
