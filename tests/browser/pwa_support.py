@@ -33,12 +33,12 @@ class RequestLog:
     def by_pages(self) -> list[tuple[str, str]]:
         """Return the requests a page or the worker made, leaving out worker update checks.
 
-        Chromium's browser process checks /sw.js (and the module it imports) for a new version
+        Chromium's browser process checks /sw.js (and the modules it imports) for a new version
         now and then; DevTools network emulation does not cover that check, so with the context
         "offline" it still reaches the server. A real offline device would not see it either way,
         and no page depends on it.
         """
-        update_check = {"/sw.js", "/static/js/offline-queue.js"}
+        update_check = {"/sw.js", "/static/js/offline-queue.js", "/static/js/sw-reminders.js"}
         with self._lock:
             return [(m, p) for m, p in self.requests if p not in update_check]
 
