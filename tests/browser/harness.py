@@ -73,6 +73,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("checkins-new-pcl5w", "/checkins/new?instrument=pcl5w", signed_in=True),
     PageSpec("checkins-new-who5", "/checkins/new?instrument=who5", signed_in=True),
     PageSpec("settings", "/settings/", signed_in=True),
+    PageSpec("reminders", "/reminders/", signed_in=True),
     PageSpec("checkin-result", "{checkin}", signed_in=True),
     PageSpec("checkin-edit", "{checkin}/edit", signed_in=True),
     PageSpec("checkin-delete", "{checkin}/delete", signed_in=True),
