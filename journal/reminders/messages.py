@@ -14,15 +14,6 @@ PUSH_BODIES = {
 QUESTIONNAIRE_BODY = "A questionnaire is due."
 
 
-def form_path(kind: str, reflection_path: str | None = None) -> str:
-    """Return the page a reminder opens: the daily form, the questionnaire's form or the prompt."""
-    if kind == "daily":
-        return "/checkins/new"
-    if kind == "reflection":
-        return reflection_path or "/"
-    return f"/checkins/new?instrument={kind}"
-
-
 def unsubscribe_url(base_url: str, token: str) -> str:
     """Return the one-click unsubscribe URL of a token."""
     return f"{base_url.rstrip('/')}/reminders/unsubscribe/{token}"
@@ -55,12 +46,12 @@ def reminder_email(config, to: str, base_url: str, token: str):
     return message
 
 
-def push_payload(kind: str, reflection_path: str | None = None) -> dict:
-    """Return what the service worker shows for a reminder and where a tap goes."""
+def push_payload(kind: str, path: str) -> dict:
+    """Return what the service worker shows for a reminder and where a tap (to `path`) goes."""
     return {
         "title": "Mood Journal",
         "body": PUSH_BODIES.get(kind, QUESTIONNAIRE_BODY),
-        "url": form_path(kind, reflection_path),
+        "url": path,
         "tag": f"reminder-{kind}",
         "kind": kind,
     }

@@ -45,6 +45,8 @@ class Candidate:
     schedules: dict | None
     gad7_enabled: bool
     reflection_paths: list[str] = field(default_factory=list)
+    # Schedule key -> the instrument its form asks (pcl5 may mean the past-week pcl5w).
+    instruments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -148,6 +150,7 @@ def gather_states(batch: list[Candidate]) -> dict[int, rules.State]:
             if not schedule["enabled"]:
                 continue
             instrument = settings.schedule_instrument(key, schedule)
+            c.instruments[key] = instrument.id
             last = last_taken.get((c.user_id, instrument.id))
             when = settings.due_from(last, last_session.get(c.user_id), schedule, c.today)
             # Today's rule says "due today" forever for one never taken; the three-day cap
@@ -200,6 +203,15 @@ def open_prompts_today(batch: list[Candidate], ids: list[int], days: set[date]) 
             if prompt.key in offsets and prompt.day == today and prompt.state == "open":
                 paths[user_id].append(f"/reflections/new?session={client_id}&prompt={prompt.key}")
     return paths
+
+
+def form_path(c: Candidate, kind: str) -> str:
+    """Return the page a reminder of this kind opens for this person."""
+    if kind == "reflection":
+        return c.reflection_paths[0] if c.reflection_paths else "/"
+    if kind in c.instruments:
+        return f"/checkins/new?instrument={c.instruments[kind]}"
+    return "/checkins/new"
 
 
 def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
@@ -303,8 +315,7 @@ def send_batch(batch: list[Candidate], channels: Channels, now: datetime, report
             emails.append(message)
             email_rows.append(row_id)
         if c.wants_push and subscriptions.get(user_id) and channels.vapid is not None:
-            path = c.reflection_paths[0] if kind == "reflection" and c.reflection_paths else None
-            payload = messages.push_payload(kind, path)
+            payload = messages.push_payload(kind, form_path(c, kind))
             for sub in subscriptions.get(user_id, []):
                 if sub.id in gone or not push.endpoint_allowed(sub.endpoint, channels.hosts):
                     continue

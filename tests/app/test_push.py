@@ -10,7 +10,8 @@ import shutil
 import stat
 import subprocess
 import time as clock
-from datetime import timedelta
+import uuid
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,51 @@ def test_preferences_round_trip_and_validation(push_app, signed_in):
     with push_app.app_context():
         assert db.session.scalars(select(ReminderPreference)).one().email is True
     assert signed_in.put("/api/v1/reminders", None).status_code in (400, 422)
+
+
+def push_on(api: Api, push_service: str, push: bool = True, **kinds) -> dict:
+    """Subscribe this user at the push service and save preferences; return the subscription."""
+    subscription = subscribe(push_service, api)
+    body = {"endpoint": subscription["endpoint"], "keys": subscription["keys"]}
+    assert api.post("/api/v1/push/subscriptions", body).status_code == 201
+    chosen = {"daily": True, "questionnaires": True, "reflections": True, **kinds}
+    prefs = {"time": "00:00", "channels": {"push": push, "email": False, "calendar": False}}
+    assert api.put("/api/v1/reminders", {**prefs, "kinds": chosen}).status_code == 200
+    return subscription
+
+
+def test_each_reminder_opens_its_own_form(push_app, push_service, signed_in):
+    """PCL-5 past-week form, PHQ-9, GAD-7, the daily check-in and a day +1 reflection prompt."""
+    schedules = {"pcl5": {"enabled": True, "form": "week"}}
+    assert signed_in.request("PATCH", "/api/v1/me", {"schedules": schedules}).status_code == 200
+    today = signed_in.get("/api/v1/me").get_json()["today"]
+    yesterday = (date.fromisoformat(today) - timedelta(days=1)).isoformat()
+    session_id = str(uuid.uuid4())
+    logged = signed_in.put(
+        f"/api/v1/treatments/{session_id}",
+        {"started_at": f"{yesterday}T10:00:00+00:00", "route": "iv", "medication": "ketamine"},
+    )
+    assert logged.status_code == 201, logged.get_json()
+    subscription = push_on(signed_in, push_service)
+    with push_app.app_context():
+        report = run.send_due()
+    assert report.errors == []
+    got = {(m["kind"], m["url"]) for m in received(push_service, subscription["clientHash"])}
+    assert got == {
+        ("daily", "/checkins/new"),
+        ("phq9", "/checkins/new?instrument=phq9"),
+        ("gad7", "/checkins/new?instrument=gad7"),
+        ("pcl5", "/checkins/new?instrument=pcl5w"),
+        ("reflection", f"/reflections/new?session={session_id}&prompt=day1"),
+    }
+    bodies = {m["body"] for m in received(push_service, subscription["clientHash"])}
+    assert not any("PCL" in b or "PHQ" in b or "GAD" in b for b in bodies)
+
+
+def test_push_turned_off_sends_nothing_though_subscribed(push_app, push_service, signed_in):
+    """The channel switch wins over a stored subscription."""
+    subscription = push_on(signed_in, push_service, push=False)
+    with push_app.app_context():
+        report = run.send_due()
+    assert (report.candidates, report.claimed) == (0, 0)
+    assert received(push_service, subscription["clientHash"]) == []
