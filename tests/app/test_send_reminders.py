@@ -4,7 +4,10 @@ Covers: one e-mail per due reminder, unsubscribe, DST either side, quiet hours, 
 cap, deleted accounts, and two concurrent runs delivering once (SQLite file and PostgreSQL).
 """
 
+import os
 import re
+import subprocess
+import sys
 import threading
 import uuid
 from datetime import date, time
@@ -297,3 +300,44 @@ def test_a_mail_server_that_is_down_is_recorded_not_raised(person, mail_app, inb
     with mail_app.app_context():
         row = db.session.scalars(select(ReminderSent)).one()
         assert row.sent_at is None and row.error.startswith("email:")
+
+
+def test_two_cron_processes_at_once_deliver_each_reminder_once(shared_app, inbox, tmp_path):
+    """Two `flask send-reminders` processes (as two hosts' cron would start) send 30, not 60."""
+    port, box = inbox
+    with shared_app.app_context():
+        for n in range(30):
+            user = register_user(f"p{n}@example.com", PASSWORD, "Asia/Tokyo")
+            db.session.add(
+                ReminderPreference(
+                    user_id=user.id,
+                    time=time(0, 0),
+                    email=True,
+                    push=False,
+                    calendar=False,
+                    daily=True,
+                    questionnaires=False,
+                    reflections=False,
+                    created_at=utc(2026, 1, 1),
+                )
+            )
+        db.session.commit()
+        url = shared_app.config["SQLALCHEMY_DATABASE_URI"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "test-secret-key",
+        "JOURNAL_INSTANCE_PATH": str(tmp_path / "instance"),
+        "JOURNAL_SMTP_HOST": "127.0.0.1",
+        "JOURNAL_SMTP_PORT": str(port),
+        "JOURNAL_SMTP_SECURITY": "none",
+        "JOURNAL_BASE_URL": BASE_URL,
+    }
+    command = [sys.executable, "-m", "flask", "--app", "journal", "send-reminders"]
+    command += ["--now", "2026-01-10T03:00:00Z", "--batch-size", "3"]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate(timeout=120)[0] for process in runs]
+    assert [process.returncode for process in runs] == [0, 0], outputs
+    assert len(box.messages) == 30, outputs
+    assert len({m["To"] for m in box.messages}) == 30
+    assert len(sent_rows(shared_app)) == 30
