@@ -48,7 +48,7 @@ class SubscriptionIn(Body):
 
     endpoint = fields.Raw(required=True, metadata={"type": "string", "format": "uri"})
     keys = fields.Raw(required=True, metadata={"type": "object"})
-    expirationTime = fields.Raw(allow_none=True, metadata={"type": "number"})  # noqa: N815
+    expirationTime = fields.Raw(allow_none=True, metadata={"type": "number"})
 
 
 class SubscriptionOut(Schema):

@@ -6,7 +6,9 @@ generated into instance/vapid_private.pem (owner-only) on first use, like the se
 
 import base64
 import json
+import os
 import re
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -85,11 +87,18 @@ def load_vapid(config, instance_path: str) -> Vapid:
     if not path.exists():
         vapid = Vapid()
         vapid.generate_keys()
-        pem = vapid.private_pem()
-        # Written once with owner-only permissions, like the secret key.
-        path.touch(mode=0o600)
-        path.write_bytes(pem)
-        return vapid
+        # Owner-only, like the secret key, and published with a hard link, which fails if the
+        # file exists: when two workers generate at once, both end up using the first key
+        # (browsers subscribed with a lost key could never be reached).
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".vapid-")
+        try:
+            os.write(fd, vapid.private_pem())
+            os.close(fd)
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     return Vapid.from_pem(path.read_bytes())
 
 
