@@ -77,12 +77,12 @@ def candidates(now: datetime) -> list[Candidate]:
     found = []
     for pref, email, zone, schedules, gad7_enabled in db.session.execute(query):
         prefs = rules.Preferences(
-            pref.time,
-            pref.quiet_start,
-            pref.quiet_end,
-            pref.daily,
-            pref.questionnaires,
-            pref.reflections,
+            time=pref.time,
+            quiet_start=pref.quiet_start,
+            quiet_end=pref.quiet_end,
+            daily=pref.daily,
+            questionnaires=pref.questionnaires,
+            reflections=pref.reflections,
         )
         local = rules.local_now(now, zone)
         if pref.evaluated_on == local.date() or not rules.window_open(prefs, local):
@@ -90,16 +90,16 @@ def candidates(now: datetime) -> list[Candidate]:
         since = rules.local_now(pref.created_at, zone).date()
         found.append(
             Candidate(
-                pref.user_id,
-                email,
-                zone,
-                prefs,
-                pref.push,
-                pref.email,
-                local.date(),
-                since,
-                schedules,
-                gad7_enabled,
+                user_id=pref.user_id,
+                email=email,
+                timezone=zone,
+                prefs=prefs,
+                wants_push=pref.push,
+                wants_email=pref.email,
+                today=local.date(),
+                since=since,
+                schedules=schedules,
+                gad7_enabled=gad7_enabled,
             )
         )
     return found
