@@ -44,7 +44,7 @@ $(VENV)/.dev-installed: requirements-dev.lock $(VENV)/.runtime-installed
 	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
 
-# Test-only front-end tools (axe-core); the app's own front-end files are vendored in static/.
+# Test-only front-end tools (axe-core, web-push-testing); the app's own front-end files are vendored in static/.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
