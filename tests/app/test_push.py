@@ -295,7 +295,21 @@ def test_preferences_round_trip_and_validation(push_app, signed_in):
     assert signed_in.get("/api/v1/reminders").get_json() == {**good, "calendar_subscription": False}
     with push_app.app_context():
         assert db.session.scalars(select(ReminderPreference)).one().email is True
-    assert signed_in.put("/api/v1/reminders", None).status_code in (400, 422)
+    for body in (None, [], "x", 5):
+        assert signed_in.put("/api/v1/reminders", body).status_code in (400, 422), body
+        assert signed_in.post("/api/v1/push/subscriptions", body).status_code in (400, 422), body
+        response = signed_in.delete("/api/v1/push/subscriptions", json=body)
+        assert response.status_code in (400, 422), body
+    odd = {
+        "time": "20:00",
+        "channels": {},
+        "quiet_hours": {"start": "22:00", "end": "07:00", "x": 1},
+    }
+    assert "quiet_hours.x" in signed_in.put("/api/v1/reminders", odd).get_json()["error"]["fields"]
+    half = {"time": "20:00", "channels": {}, "quiet_hours": {"start": "22:00"}}
+    assert (
+        "quiet_hours.end" in signed_in.put("/api/v1/reminders", half).get_json()["error"]["fields"]
+    )
 
 
 def push_on(api: Api, push_service: str, push: bool = True, **kinds) -> dict:
