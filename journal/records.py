@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from . import paging
 from .errors import Conflict, Invalid, NotFound
 from .extensions import db
 from .fields import RecordSpec
@@ -209,12 +210,18 @@ def list_records(
     newest_first: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    after: tuple | None = None,
 ) -> list:
-    """Return the user's records in a date range (and any extra filters), oldest first."""
+    """Return the user's records in a date range (and any extra filters), oldest first.
+
+    `after` is a sort key from a paging cursor: only rows strictly after it are returned.
+    """
     model = kind.model
     query = select(model).where(model.user_id == user.id, *where).options(*kind.options)
     query = in_date_range(query, model, start, end)
     order = kind.order(model)
+    if after is not None:
+        query = query.where(paging.after(order, after, descending=newest_first))
     if newest_first:
         order = tuple(column.desc() for column in order)
     return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))
