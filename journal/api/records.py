@@ -45,8 +45,11 @@ def record_blueprint(
     @documented(f"Create or update a {noun}; repeating the same body changes nothing.")
     def put(body, client_id):
         row, created = records.upsert(kind, current_user, client_id, body)
+        # Serialise before the commit: the row is flushed and complete, and after the commit it
+        # would be expired and read back with one more SELECT. The response still waits for it.
+        result = kind.to_dict(row)
         db.session.commit()
-        return kind.to_dict(row), 201 if created else 200
+        return result, 201 if created else 200
 
     @bp.route("/<client_id>", methods=["GET"])
     @bp.response(200, schemas["out"])
