@@ -4,7 +4,7 @@ import json
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
-from sqlalchemy import select
+from sqlalchemy import case, select, type_coerce
 
 from .. import analysis, charts
 from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
@@ -46,10 +46,16 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     """Query check-ins and sessions up to `end` in two statements (columns, not objects).
 
     The baseline and session windows look before the range, so history before `start` is read
-    too; the range only decides what is drawn.
+    too (totals, not item answers); the range only decides what is drawn.
     """
+    answers = CheckIn.answers
+    if start is not None:
+        # Item answers are drawn only inside the range (the windows and baseline read totals),
+        # and decoding years of them cost more than the rest of the query: NULL before start.
+        in_range = case((CheckIn.local_date >= start, CheckIn.answers))
+        answers = type_coerce(in_range, CheckIn.answers.type).label("answers")
     checkins = select(
-        CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, CheckIn.answers
+        CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, answers
     ).where(CheckIn.user_id == user.id)
     sessions = select(*session_columns()).where(TreatmentSession.user_id == user.id)
     if end is not None:

@@ -148,3 +148,20 @@ def test_a_new_account_at_a_reused_id_does_not_see_the_old_charts(app, api, make
     assert api.put(f"/api/v1/checkins/{new_id()}", daily(second, mood=9)).status_code == 201
     assert revision(app, second.email) == 1
     assert chart(api) != old
+
+
+def test_a_ranged_chart_reads_answers_only_in_range_and_draws_the_same(app, user):
+    """Answers before the range are not decoded, and every chart is the same as with them."""
+    with app.app_context():
+        owner = find_user(user.email)
+        load_demo(owner, demo.generate(1, user_today(owner), owner.timezone, seed=4))
+        end = user_today(owner)
+        start = end - timedelta(days=89)
+        ranged = services.load_inputs(owner, start, end)
+        assert all((row["answers"] is None) == (row["date"] < start) for row in ranged.daily)
+        full = services.load_inputs(owner, None, end)
+        whole = services.charts.ChartInputs(full.daily, full.validated, full.sessions, start, end)
+        for name in services.CHART_NAMES:
+            mine = services.charts.build(name, services.charts.ChartData(ranged, end))
+            theirs = services.charts.build(name, services.charts.ChartData(whole, end))
+            assert mine[0].to_json() == theirs[0].to_json() and mine[1] == theirs[1], name
