@@ -13,8 +13,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-MAX_BODIES = 96
-MAX_ANALYSES = 12
+# Per worker: a body is up to ~300 kB (ten years' calendar), an analysis of ten years a few MB.
+MAX_BODIES = 48
+MAX_ANALYSES = 4
 
 
 class LRU:
