@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app journal demo-data ...`, `import-json`."""
+"""Flask commands: `flask --app journal demo-data ...`, `import-json`, `backup`, `restore`."""
 
 import json
 import uuid
@@ -66,7 +66,7 @@ def demo_data(email: str, password: str, years: float, timezone: str, seed: int)
 @click.argument("file", type=click.File("rb"))
 @click.option("--email", required=True, help="The account to restore into; it must be empty.")
 def import_json(file, email: str) -> None:
-    """Restore a data.json export into an existing, empty account."""
+    """Restore a data.json export (records, settings, share links) into an empty account."""
     user = find_user(email)
     if user is None:
         raise click.UsageError(f"No account for {email}; register it first, then import.")
@@ -81,14 +81,23 @@ def import_json(file, email: str) -> None:
         raise click.ClickException(f"{exc.message} {details}".strip()) from None
     click.echo(
         f"Restored into {email}: {counts['checkins']} check-ins, {counts['treatments']} "
-        f"sessions, {counts['reflections']} reflections."
+        f"sessions, {counts['reflections']} reflections, {counts['share_links']} share links, "
+        "and the account's settings."
     )
+    if counts["share_links_skipped"]:
+        click.echo(
+            f"Skipped {counts['share_links_skipped']} share links this server already holds "
+            "in another account (one link opens one account)."
+        )
 
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(demo_data)
     app.cli.add_command(import_json)
+    from .backup import commands as backup
     from .reminders.cli import send_reminders
 
     app.cli.add_command(send_reminders)
+    app.cli.add_command(backup.backup)
+    app.cli.add_command(backup.restore)

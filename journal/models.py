@@ -103,6 +103,9 @@ class User(UserMixin, db.Model):
     week_start: Mapped[str] = mapped_column(String(10), default="monday", server_default="monday")
     # Per questionnaire {enabled, every_days, after_session, form?}; None = the defaults.
     schedules: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # Bumped in the same transaction as every record write (journal/records.py), so derived data
+    # cached under it (chart analyses) can never outlive the data it was computed from.
+    data_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     checkins: Mapped[list["CheckIn"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
+from . import paging
 from .errors import Conflict, Invalid, NotFound
 from .extensions import db
 from .fields import RecordSpec
@@ -57,6 +59,40 @@ def check_revision(row, base_revision: int | None, unchanged: bool, to_dict: Cal
     if base_revision != row.revision:
         raise Conflict("This record changed since you loaded it.", to_dict(row))
     return not unchanged
+
+
+REVISED = "journal.revised_users"
+
+
+def bump_data_revision(user: User) -> None:
+    """Count a write to the user's records, in the write's own transaction (once per transaction).
+
+    One atomic UPDATE (not read-modify-write), so two workers writing at once both count, and a
+    reader sees the new revision exactly when it sees the new rows. Caches of derived data
+    (charts) are keyed by it.
+    """
+    session = db.session()
+    revised = session.info.setdefault(REVISED, set())
+    if user.id in revised:
+        return
+    statement = (
+        update(User)
+        .where(User.id == user.id)
+        .values(data_revision=User.data_revision + 1)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(statement)
+    revised.add(user.id)
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.session is session:
+        session.expire(user, ["data_revision"])
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def forget_revised(session: Session) -> None:
+    """Start counting afresh in the next transaction."""
+    session.info.pop(REVISED, None)
 
 
 def bump_revision(row) -> None:
@@ -150,6 +186,7 @@ def upsert(kind: RecordKind, user: User, client_id: object, data: dict):
         row = kind.model(user_id=user.id, client_id=client_id, **clean)
         db.session.add(row)
         flush_or_conflict(kind, user, client_id, clean)
+        bump_data_revision(user)
         return row, True
     for name in kind.fixed:
         if clean[name] != getattr(row, name):
@@ -162,6 +199,7 @@ def upsert(kind: RecordKind, user: User, client_id: object, data: dict):
         setattr(row, key, value)
     bump_revision(row)
     flush_or_conflict(kind, user, client_id, clean)
+    bump_data_revision(user)
     return row, False
 
 
@@ -171,6 +209,7 @@ def restore(kind: RecordKind, user: User, meta: dict, data: dict):
     kind.guard(user, clean, meta["client_id"])
     row = kind.model(user_id=user.id, **meta, **clean)
     db.session.add(row)
+    bump_data_revision(user)
     return row
 
 
@@ -198,6 +237,7 @@ def delete(kind: RecordKind, user: User, client_id: object) -> None:
     """Delete the user's record."""
     db.session.delete(get(kind, user, client_id))
     db.session.flush()
+    bump_data_revision(user)
 
 
 def list_records(
@@ -209,12 +249,18 @@ def list_records(
     newest_first: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    after: tuple | None = None,
 ) -> list:
-    """Return the user's records in a date range (and any extra filters), oldest first."""
+    """Return the user's records in a date range (and any extra filters), oldest first.
+
+    `after` is a sort key from a paging cursor: only rows strictly after it are returned.
+    """
     model = kind.model
     query = select(model).where(model.user_id == user.id, *where).options(*kind.options)
     query = in_date_range(query, model, start, end)
     order = kind.order(model)
+    if after is not None:
+        query = query.where(paging.after(order, after, descending=newest_first))
     if newest_first:
         order = tuple(column.desc() for column in order)
     return list(db.session.scalars(query.order_by(*order).offset(offset).limit(limit)))

@@ -11,8 +11,8 @@ bp = record_blueprint(
     "checkins",
     "Check-ins",
     {"in": CheckInIn, "out": CheckInOut, "list": CheckInList, "query": CheckInQuery},
-    lambda query: services.list_checkins(
-        current_user, query["from_"], query["to"], query["instrument"]
+    lambda query, **page: services.list_checkins(
+        current_user, query["from_"], query["to"], query["instrument"], **page
     ),
-    "List check-ins in a date range, oldest first.",
+    "List check-ins in a date range, oldest first, a page at a time (follow `next`).",
 )

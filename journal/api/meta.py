@@ -31,4 +31,5 @@ def csrf_token():
 @bp.response(200, InstrumentList)
 def instrument_list():
     """Return every instrument definition (the PWA scores offline from these)."""
-    return {"items": [instruments.as_dict(i) for i in instruments.INSTRUMENTS.values()]}
+    items = [instruments.as_dict(i) for i in instruments.INSTRUMENTS.values()]
+    return {"items": items, "next": None}

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from .. import records
+from .. import paging, records
 from ..extensions import db
 from . import require_login
 
@@ -15,10 +15,13 @@ def record_blueprint(
     plural: str,
     title: str,
     schemas: dict,
-    list_items: Callable[[dict], list],
+    list_items: Callable[..., list],
     list_help: str,
 ) -> Blueprint:
-    """Return the API blueprint for one record kind (the views commit; services never do)."""
+    """Return the API blueprint for one record kind (the views commit; services never do).
+
+    `list_items(query, limit=, after=)` returns up to `limit` rows after a cursor's sort key.
+    """
     noun = kind.noun
     bp = Blueprint(f"api_{plural}", __name__, url_prefix=f"/api/v1/{plural}", description=title)
     bp.before_request(require_login)
@@ -28,7 +31,11 @@ def record_blueprint(
     @bp.response(200, schemas["list"])
     @documented(list_help)
     def list_all(query):
-        return {"items": [kind.to_dict(row) for row in list_items(query)]}
+        order = kind.order(kind.model)
+        key = paging.decode(plural, query["cursor"], order) if query["cursor"] else None
+        rows = list_items(query, limit=query["limit"] + 1, after=key)
+        result = paging.page(rows, query["limit"], plural, order)
+        return {**result, "items": [kind.to_dict(row) for row in result["items"]]}
 
     @bp.route("/<client_id>", methods=["PUT"])
     @bp.arguments(schemas["in"])
@@ -38,8 +45,11 @@ def record_blueprint(
     @documented(f"Create or update a {noun}; repeating the same body changes nothing.")
     def put(body, client_id):
         row, created = records.upsert(kind, current_user, client_id, body)
+        # Serialise before the commit: the row is flushed and complete, and after the commit it
+        # would be expired and read back with one more SELECT. The response still waits for it.
+        result = kind.to_dict(row)
         db.session.commit()
-        return kind.to_dict(row), 201 if created else 200
+        return result, 201 if created else 200
 
     @bp.route("/<client_id>", methods=["GET"])
     @bp.response(200, schemas["out"])

@@ -8,14 +8,14 @@ from .records import record_blueprint
 from .schemas import ReflectionIn, ReflectionList, ReflectionOut, ReflectionQuery
 
 
-def list_items(query: dict) -> list:
+def list_items(query: dict, **page) -> list:
     """Return the reflections the query asks for; an unknown session is a 404."""
     treatment = None
     if query["session"] is not None:
         treatment = services.find_session(current_user, query["session"])
         if treatment is None:
             raise NotFound(services.NO_SUCH_SESSION)
-    return services.list_reflections(current_user, query["from_"], query["to"], treatment)
+    return services.list_reflections(current_user, query["from_"], query["to"], treatment, **page)
 
 
 bp = record_blueprint(
@@ -24,5 +24,6 @@ bp = record_blueprint(
     "Reflections",
     {"in": ReflectionIn, "out": ReflectionOut, "list": ReflectionList, "query": ReflectionQuery},
     list_items,
-    "List reflections by date, oldest first; `session` keeps those linked to one session.",
+    "List reflections by date, oldest first, a page at a time (follow `next`); `session` keeps "
+    "those linked to one session.",
 )

@@ -2,6 +2,7 @@
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from .. import paging
 from ..checkins.rules import CHECKIN
 from ..fields import RecordSpec
 from ..reflections.rules import REFLECTION
@@ -31,6 +32,17 @@ class Body(Schema):
 def iso_string(kind: str, **kwargs) -> fields.String:
     """Document an already-formatted ISO date, date-time or UUID string in a response."""
     return fields.String(metadata={"format": kind}, **kwargs)
+
+
+def next_cursor() -> fields.String:
+    """Document the cursor of the next page that every list carries."""
+    return fields.String(
+        allow_none=True,
+        metadata={
+            "description": "Opaque cursor of the next page: pass it back as `cursor` with the "
+            "same filters; null on the last page"
+        },
+    )
 
 
 class CsrfOut(Schema):
@@ -146,9 +158,10 @@ class InstrumentOut(Schema):
 
 
 class InstrumentList(Schema):
-    """All instruments."""
+    """All instruments (a short fixed set: one page, `next` is always null)."""
 
     items = fields.List(fields.Nested(InstrumentOut))
+    next = next_cursor()
 
 
 class Resource(Schema):
@@ -219,10 +232,28 @@ CheckInOut = output_schema(
 )
 
 
+class PageQuery(Schema):
+    """How many items a page holds and where it starts (every list takes these)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    limit = fields.Integer(
+        load_default=paging.DEFAULT_LIMIT,
+        validate=validate.Range(1, paging.MAX_LIMIT),
+        metadata={"description": f"Items per page, 1-{paging.MAX_LIMIT}"},
+    )
+    cursor = fields.String(
+        load_default=None,
+        metadata={"description": "The `next` of the previous page; omit for the first page"},
+    )
+
+
 class CheckInList(Schema):
-    """Check-ins, oldest first."""
+    """Check-ins, oldest first, one page of them."""
 
     items = fields.List(fields.Nested(CheckInOut))
+    next = next_cursor()
 
 
 class RangeQuery(Schema):
@@ -235,7 +266,15 @@ class RangeQuery(Schema):
     to = fields.Date(load_default=None)
 
 
-class CheckInQuery(RangeQuery):
+class PagedRangeQuery(RangeQuery, PageQuery):
+    """A date range, a page at a time."""
+
+
+class TreatmentQuery(PagedRangeQuery):
+    """Filter sessions by date range, a page at a time."""
+
+
+class CheckInQuery(PagedRangeQuery):
     """Filter check-ins by date range and instrument."""
 
     instrument = fields.String(
@@ -248,9 +287,10 @@ TreatmentOut = output_schema(TREATMENT, "TreatmentOut")
 
 
 class TreatmentList(Schema):
-    """Treatment sessions, oldest first."""
+    """Treatment sessions, oldest first, one page of them."""
 
     items = fields.List(fields.Nested(TreatmentOut))
+    next = next_cursor()
 
 
 ReflectionIn = input_schema(REFLECTION, "ReflectionIn")
@@ -258,12 +298,13 @@ ReflectionOut = output_schema(REFLECTION, "ReflectionOut")
 
 
 class ReflectionList(Schema):
-    """Reflections, oldest first."""
+    """Reflections, oldest first, one page of them."""
 
     items = fields.List(fields.Nested(ReflectionOut))
+    next = next_cursor()
 
 
-class ReflectionQuery(RangeQuery):
+class ReflectionQuery(PagedRangeQuery):
     """Filter reflections by date range and session."""
 
     session = fields.UUID(load_default=None, metadata={"description": "A session's client_id"})
@@ -324,6 +365,7 @@ class ShareCreated(ShareOut):
 
 
 class ShareList(Schema):
-    """The user's share links, newest first."""
+    """The user's share links, newest first, one page of them."""
 
     items = fields.List(fields.Nested(ShareOut))
+    next = next_cursor()

@@ -4,9 +4,10 @@ from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from .. import paging
 from ..share import services
 from . import require_login
-from .schemas import ShareCreated, ShareIn, ShareList
+from .schemas import PageQuery, ShareCreated, ShareIn, ShareList
 
 bp = Blueprint("api_shares", __name__, url_prefix="/api/v1/shares", description="Share links")
 bp.before_request(require_login)
@@ -24,10 +25,15 @@ def create_share(body):
 
 
 @bp.route("", methods=["GET"])
+@bp.arguments(PageQuery, location="query")
 @bp.response(200, ShareList)
-def list_shares():
-    """List the user's share links, newest first, with their status and openings."""
-    return {"items": [services.share_to_dict(link) for link in services.list_shares(current_user)]}
+def list_shares(query):
+    """List the user's share links, newest first, with their status and openings (follow `next`)."""
+    order = services.SHARE_ORDER
+    key = paging.decode("shares", query["cursor"], order) if query["cursor"] else None
+    rows = services.list_shares(current_user, limit=query["limit"] + 1, after=key)
+    result = paging.page(rows, query["limit"], "shares", order)
+    return {**result, "items": [services.share_to_dict(link) for link in result["items"]]}
 
 
 @bp.route("/<int:share_id>", methods=["DELETE"])

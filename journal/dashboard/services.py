@@ -1,17 +1,27 @@
 """Chart data: query once, analyse once (`charts.ChartData`), build figures and captions."""
 
+import json
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
-from sqlalchemy import select
+from sqlalchemy import case, select, type_coerce
 
 from .. import analysis, charts
 from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
 from ..records import user_today
+from . import cache
 
-__all__ = ["CHART_NAMES", "CHART_TITLES", "ChartInputs", "build_chart", "chart_data", "load_inputs"]
+__all__ = [
+    "CHART_NAMES",
+    "CHART_TITLES",
+    "ChartInputs",
+    "build_chart",
+    "chart_body",
+    "chart_data",
+    "load_inputs",
+]
 
 SESSION_COLUMNS = (
     "local_date",
@@ -36,10 +46,16 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     """Query check-ins and sessions up to `end` in two statements (columns, not objects).
 
     The baseline and session windows look before the range, so history before `start` is read
-    too; the range only decides what is drawn.
+    too (totals, not item answers); the range only decides what is drawn.
     """
+    answers = CheckIn.answers
+    if start is not None:
+        # Item answers are drawn only inside the range (the windows and baseline read totals),
+        # and decoding years of them cost more than the rest of the query: NULL before start.
+        in_range = case((CheckIn.local_date >= start, CheckIn.answers))
+        answers = type_coerce(in_range, CheckIn.answers.type).label("answers")
     checkins = select(
-        CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, CheckIn.answers
+        CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, answers
     ).where(CheckIn.user_id == user.id)
     sessions = select(*session_columns()).where(TreatmentSession.user_id == user.id)
     if end is not None:
@@ -110,4 +126,35 @@ def build_chart(
     user: User, name: str, start: date | None, end: date | None
 ) -> tuple[go.Figure, str]:
     """Return (figure, caption) for one chart of the user's data in a date range."""
-    return charts.build(name, chart_data(user, start, end))
+    return charts.build(name, cached_chart_data(user, start, end))
+
+
+def cache_key(user: User, start: date | None, end: date | None) -> tuple:
+    """Return everything one range's analysis depends on, the data revision included.
+
+    The creation time is there because SQLite may give a deleted account's id to the next one:
+    a new account at the same id and revision must never meet the old one's cached charts.
+    """
+    week_start = user.week_start or "monday"
+    identity = (user.id, user.created_at)
+    return (*identity, user.data_revision, start, end, user_today(user), week_start)
+
+
+def cached_chart_data(user: User, start: date | None, end: date | None) -> ChartData:
+    """Return the range's analysis, shared by every chart asked for at this data revision."""
+    key = cache_key(user, start, end)
+    return cache.analyses.get_or_make(key, lambda: chart_data(user, start, end))
+
+
+def chart_body(user: User, name: str, start: date | None, end: date | None) -> str:
+    """Return one chart as the API's JSON text (figure, name, title, caption), cached."""
+
+    def make() -> str:
+        """Build the figure and splice the caption into Plotly's own JSON."""
+        figure, caption = charts.build(name, cached_chart_data(user, start, end))
+        # Plotly's encoder writes the figure; splice the caption into that object rather than
+        # decoding and re-encoding ~100 kB of JSON.
+        extra = json.dumps({"name": name, "title": CHART_TITLES[name], "caption": caption})
+        return figure.to_json()[:-1] + ", " + extra[1:]
+
+    return cache.bodies.get_or_make((name, *cache_key(user, start, end)), make)

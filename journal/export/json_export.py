@@ -5,7 +5,7 @@ The document (format "mood-journal-export", version 1)::
     {"format": ..., "version": 1, "exported_at": ISO datetime,
      "account": {"email", "timezone", "region", "gad7_enabled", "display_name", "theme",
                  "week_start", "schedules"},
-     "checkins": [...], "treatments": [...], "reflections": [...]}
+     "checkins": [...], "treatments": [...], "reflections": [...], "share_links": [...]}
 
 Records are the API's own serialisations (`checkin_to_dict`, `treatment_to_dict`,
 `reflection_to_dict`), oldest first, except that a check-in's crisis resources are replaced by
@@ -13,9 +13,14 @@ the flag `item9_positive`. Restoring keeps client ids, revisions and created/upd
 takes the time zone, region and GAD-7 setting from the file; totals, bands, the item-9 flag and
 session dates are recomputed by the same validation the API uses. So export -> import -> export
 gives the same document except `exported_at` and `account.email` (the account restored into).
+
+Share links travel as their SHA-256 token hash (never a token), dates, label, expiry, revocation
+and openings, so a restored link opens with the URL the therapist already has; a file without
+`share_links` (older exports) restores no links.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,10 +33,11 @@ from .. import records as kernel
 from ..checkins import services as checkins
 from ..errors import Conflict, Invalid
 from ..extensions import db
-from ..models import CheckIn, Reflection, TreatmentSession, User
-from ..records import iso, parse_client_id
+from ..models import CheckIn, Reflection, ShareLink, ShareOpen, TreatmentSession, User
+from ..records import iso, parse_client_id, parse_date
 from ..reflections import services as reflections
 from ..settings.services import clean_settings, settings_dict
+from ..share import services as shares
 from ..treatments import services as treatments
 
 FORMAT = "mood-journal-export"
@@ -69,6 +75,32 @@ def sections(user: User):
     yield "reflections", reflections.list_reflections(user), reflections.reflection_to_dict
 
 
+def export_share(link: ShareLink) -> dict:
+    """Serialise a share link for the export: its token hash, never a token."""
+    opens = db.session.scalars(
+        select(ShareOpen.opened_at).where(ShareOpen.share_id == link.id).order_by(ShareOpen.id)
+    )
+    return {
+        "token_sha256": link.token_hash,
+        "label": link.label,
+        "from": iso(link.start_date),
+        "to": iso(link.end_date),
+        "include_reflections": link.include_reflections,
+        "created_at": iso(link.created_at),
+        "expires_at": iso(link.expires_at),
+        "revoked_at": iso(link.revoked_at),
+        "last_opened_at": iso(link.last_opened_at),
+        "open_count": link.open_count,
+        "opens": [iso(moment) for moment in opens],
+    }
+
+
+def share_links(user: User) -> list[ShareLink]:
+    """Return the user's share links, oldest first."""
+    query = select(ShareLink).where(ShareLink.user_id == user.id)
+    return list(db.session.scalars(query.order_by(ShareLink.created_at, ShareLink.id)))
+
+
 def export_chunks(user: User, now: datetime | None = None) -> Iterator[str]:
     """Yield the export document in pieces, one record per line, so a long history streams."""
     head = {
@@ -83,6 +115,10 @@ def export_chunks(user: User, now: datetime | None = None) -> Iterator[str]:
         for n, row in enumerate(rows):
             yield ("," if n else "") + "\n" + json.dumps(to_dict(row), ensure_ascii=False)
         yield "]"
+    yield ',\n"share_links": ['
+    for n, link in enumerate(share_links(user)):
+        yield ("," if n else "") + "\n" + json.dumps(export_share(link), ensure_ascii=False)
+    yield "]"
     yield "}\n"
 
 
@@ -98,6 +134,84 @@ def prefixed(exc: Invalid, prefix: str) -> Invalid:
     """Return the error with each field named by its place in the file ("checkins.3.answers")."""
     fields = {f"{prefix}.{name}": message for name, message in exc.fields.items()}
     return Invalid(f"{prefix}: {exc.message}", fields)
+
+
+def moment(item: dict, field: str, prefix: str, required: bool = False) -> datetime | None:
+    """Return an aware date-time from the file, or raise Invalid naming its place."""
+    value = item.get(field)
+    if value is None and not required:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        message = "An ISO 8601 date-time with a UTC offset."
+        raise Invalid(f"{prefix}: bad {field}.", {f"{prefix}.{field}": message})
+    return parsed
+
+
+def restore_share(user: User, item: dict, prefix: str) -> bool:
+    """Add one share link from the file, with its openings, as it was; False if skipped.
+
+    A link whose token hash this server already holds (the same export imported into a second
+    account here) is skipped: one URL can open only one account's data.
+    """
+    token_hash = item.get("token_sha256")
+    if not isinstance(token_hash, str) or not re.fullmatch(r"[0-9a-f]{64}", token_hash):
+        message = "64 lowercase hex digits."
+        raise Invalid(f"{prefix}: bad token_sha256.", {f"{prefix}.token_sha256": message})
+    label = item.get("label")
+    if label is not None and (not isinstance(label, str) or len(label) > shares.LABEL_MAX):
+        raise Invalid(f"{prefix}: bad label.", {f"{prefix}.label": "Text, 80 characters at most."})
+    count = item.get("open_count", 0)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise Invalid(f"{prefix}: bad open_count.", {f"{prefix}.open_count": "A whole number."})
+    opens = item.get("opens", [])
+    if not isinstance(opens, list):
+        raise Invalid(f"{prefix}: bad opens.", {f"{prefix}.opens": "A list of date-times."})
+    include = item.get("include_reflections", False)
+    if not isinstance(include, bool):
+        message = "Must be true or false."
+        raise Invalid(
+            f"{prefix}: bad include_reflections.", {f"{prefix}.include_reflections": message}
+        )
+    try:
+        start = parse_date(item.get("from"), f"{prefix}.from")
+        end = parse_date(item.get("to"), f"{prefix}.to")
+    except Invalid as exc:
+        raise Invalid(f"{prefix}: {exc.message}", exc.fields) from None
+    link = ShareLink(
+        user_id=user.id,
+        token_hash=token_hash,
+        start_date=start,
+        end_date=end,
+        include_reflections=include,
+        label=label,
+        created_at=moment(item, "created_at", prefix, required=True),
+        expires_at=moment(item, "expires_at", prefix, required=True),
+        revoked_at=moment(item, "revoked_at", prefix),
+        last_opened_at=moment(item, "last_opened_at", prefix),
+        open_count=count,
+    )
+    times = [
+        moment({"opened_at": opened}, "opened_at", f"{prefix}.opens.{n}", required=True)
+        for n, opened in enumerate(opens)
+    ]
+    # Checked after validation, so a malformed file is refused even when the link is skipped.
+    if db.session.scalar(select(exists().where(ShareLink.token_hash == token_hash))):
+        return False
+    db.session.add(link)
+    db.session.flush()
+    db.session.add_all(ShareOpen(share_id=link.id, opened_at=at) for at in times)
+    return True
+
+
+def add_share_links(user: User, document: dict) -> tuple[int, int]:
+    """Add the file's share links (none in older files); return how many were added, skipped."""
+    items = records(document, "share_links")
+    added = sum(restore_share(user, item, f"share_links.{n}") for n, item in enumerate(items))
+    return added, len(items) - added
 
 
 def record_meta(item: dict, prefix: str) -> dict:
@@ -204,12 +318,13 @@ def import_document(user: User, document: object) -> dict[str, int]:
             raise Invalid("account must be an object.", {"account": "An object."})
         apply_account(user, account)
         counts = add_records(user, document)
+        counts["share_links"], counts["share_links_skipped"] = add_share_links(user, document)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise Invalid(
-            "The file holds two records with the same client id, or two check-ins for one "
-            "instrument and date.",
+            "The file holds two records with the same client id, two check-ins for one "
+            "instrument and date, or a share link this server already has.",
             {"records": "Duplicate records."},
         ) from None
     except BaseException:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import current_app, render_template, request
 from flask_login import current_user, login_required
+from sqlalchemy import inspect
 
 from . import assets, bp
 
@@ -106,7 +107,11 @@ def pending():
 def user_key(user) -> str:
     """Return an opaque, stable key for a user: caches on the device are named with it."""
     secret = str(current_app.secret_key).encode()
-    digest = hmac.new(secret, f"pwa-user:{user.id}".encode(), hashlib.sha256)
+    # The identity map knows the id even when a commit expired the row: no SELECT to read it.
+    real = user._get_current_object() if hasattr(user, "_get_current_object") else user
+    state = inspect(real, raiseerr=False)
+    user_id = state.identity[0] if state is not None and state.identity else user.id
+    digest = hmac.new(secret, f"pwa-user:{user_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:16]
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from .. import models
+from .. import models, paging
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import ShareLink, ShareOpen, User
@@ -135,11 +135,18 @@ def create_share(user: User, data: dict, now: datetime | None = None) -> tuple[S
     return link, token
 
 
-def list_shares(user: User) -> list[ShareLink]:
-    """Return the user's links, newest first."""
+SHARE_ORDER = (ShareLink.created_at, ShareLink.id)
+
+
+def list_shares(
+    user: User, limit: int | None = None, after: tuple | None = None
+) -> list[ShareLink]:
+    """Return the user's links, newest first; `after` is a paging cursor's sort key."""
     query = select(ShareLink).where(ShareLink.user_id == user.id)
-    order = (ShareLink.created_at.desc(), ShareLink.id.desc())
-    return list(db.session.scalars(query.order_by(*order)))
+    if after is not None:
+        query = query.where(paging.after(SHARE_ORDER, after, descending=True))
+    order = tuple(column.desc() for column in SHARE_ORDER)
+    return list(db.session.scalars(query.order_by(*order).limit(limit)))
 
 
 def get_share(user: User, share_id: object) -> ShareLink:
