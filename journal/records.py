@@ -157,6 +157,9 @@ class RecordKind:
     fixed: tuple = ()
     # Which row won a race on a unique constraint (default: the same client id).
     winner: Callable | None = None
+    # Optional: find the row by client id AND what `guard` needs in one SELECT; returns the row
+    # (or None) and the guard to run, already informed (a check-in: the date's holder).
+    lookup: Callable[[User, dict, uuid.UUID], tuple[object | None, Callable]] | None = None
     options: tuple = field(default_factory=tuple)
 
     @property
@@ -180,9 +183,17 @@ def upsert(kind: RecordKind, user: User, client_id: object, data: dict):
     """Create or update the user's record by client id; return it and whether it was created."""
     client_id = parse_client_id(client_id)
     clean = kind.clean(user, data)
-    row = find_owned(kind.model, user, client_id)
+    if kind.lookup is not None:
+        row, guard = kind.lookup(user, clean, client_id)
+    else:
+        row = find_owned(kind.model, user, client_id)
+
+        def guard() -> None:
+            """Run the kind's own check against the database."""
+            kind.guard(user, clean, client_id)
+
     if row is None:
-        kind.guard(user, clean, client_id)
+        guard()
         row = kind.model(user_id=user.id, client_id=client_id, **clean)
         db.session.add(row)
         flush_or_conflict(kind, user, client_id, clean)
@@ -194,7 +205,7 @@ def upsert(kind: RecordKind, user: User, client_id: object, data: dict):
     unchanged = all(getattr(row, key) == value for key, value in clean.items())
     if not check_revision(row, data.get("base_revision"), unchanged, kind.to_dict):
         return row, False
-    kind.guard(user, clean, client_id)
+    guard()
     for key, value in clean.items():
         setattr(row, key, value)
     bump_revision(row)
