@@ -4,7 +4,7 @@ import json
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
-from sqlalchemy import case, select, type_coerce
+from sqlalchemy import case, or_, select, type_coerce
 
 from .. import analysis, charts
 from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
@@ -42,11 +42,34 @@ def session_columns() -> list:
     return [getattr(TreatmentSession, name) for name in SESSION_COLUMNS]
 
 
-def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs:
+# Days before a range's start whose totals its sessions' windows read (the 3 days before a
+# session, for windows, before/after change and durability), with room to spare.
+LOOKBACK = timedelta(days=7)
+BASELINE_DAYS = 14
+
+
+def baseline_window(user: User) -> tuple[date, date] | None:
+    """Return the days the baseline reads (before the first session that happened), or None."""
+    first = db.session.execute(
+        select(TreatmentSession.local_date)
+        .where(TreatmentSession.user_id == user.id, TreatmentSession.planned.is_(False))
+        .order_by(TreatmentSession.local_date)
+        .limit(1)
+    ).scalar()
+    if first is None:
+        return None
+    return first - timedelta(days=BASELINE_DAYS), first - timedelta(days=1)
+
+
+def load_inputs(
+    user: User, start: date | None, end: date | None, bounded: bool = False
+) -> ChartInputs:
     """Query check-ins and sessions up to `end` in two statements (columns, not objects).
 
     The baseline and session windows look before the range, so history before `start` is read
-    too (totals, not item answers); the range only decides what is drawn.
+    too (totals, not item answers); the range only decides what is drawn. With `bounded` (the
+    charts) a range with a start reads only what its analysis uses: from a week before the start
+    on, plus the baseline's 14 days, so its cost follows the range, not the years of history.
     """
     answers = CheckIn.answers
     if start is not None:
@@ -57,6 +80,11 @@ def load_inputs(user: User, start: date | None, end: date | None) -> ChartInputs
     checkins = select(
         CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, answers
     ).where(CheckIn.user_id == user.id)
+    if bounded and start is not None:
+        near = CheckIn.local_date >= start - LOOKBACK
+        if (window := baseline_window(user)) is not None:
+            near = or_(near, CheckIn.local_date.between(*window))
+        checkins = checkins.where(near)
     sessions = select(*session_columns()).where(TreatmentSession.user_id == user.id)
     if end is not None:
         checkins = checkins.where(CheckIn.local_date <= end)
@@ -117,9 +145,8 @@ WEEKDAY_NUMBERS = {"monday": 0, "saturday": 5, "sunday": 6}
 def chart_data(user: User, start: date | None, end: date | None, **options) -> ChartData:
     """Return the one analysis of the user's data in a range that every chart reads."""
     week_start = WEEKDAY_NUMBERS.get(user.week_start or "monday", 0)
-    return ChartData(
-        load_inputs(user, start, end), user_today(user), week_start=week_start, **options
-    )
+    inputs = load_inputs(user, start, end, bounded=True)
+    return ChartData(inputs, user_today(user), week_start=week_start, **options)
 
 
 def build_chart(
