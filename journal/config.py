@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ENV_SETTINGS = (
@@ -14,6 +15,7 @@ ENV_SETTINGS = (
     "JOURNAL_SMTP_USER",
     "JOURNAL_SMTP_PASSWORD",
     "JOURNAL_MAIL_FROM",
+    "JOURNAL_BASE_URL",
 )
 
 
@@ -26,8 +28,27 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; offline replay needs that
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Unset: guess limits are counted in the database; redis://host/db counts them in Redis.
+    RATELIMIT_STORAGE_URI = ""
+    # (attempts, seconds): failed sign-ins per address and per account, sign-ups and reset
+    # requests per address, reset e-mails per account.
+    JOURNAL_THROTTLE = {
+        "login_address": (10, 15 * 60),
+        "login_account": (20, 60 * 60),
+        "signup_address": (20, 60 * 60),
+        "reset_address": (10, 60 * 60),
+        "reset_account": (3, 60 * 60),
+    }
+    # Server-side sessions for a personal phone: "keep me signed in" lasts a month (used at
+    # least every two weeks); otherwise a sitting of up to 12 hours, idle for at most 2.
+    JOURNAL_SESSION_IDLE = timedelta(hours=2)
+    JOURNAL_SESSION_ABSOLUTE = timedelta(hours=12)
+    JOURNAL_REMEMBER_IDLE = timedelta(days=14)
+    JOURNAL_REMEMBER_ABSOLUTE = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    JOURNAL_PASSWORD_HASH_COST = "production"
+    # Where links in e-mails point (https://journal.example.org); unset: no reset e-mail is sent.
+    JOURNAL_BASE_URL = ""
     JOURNAL_CRISIS_REGION = "US"
     JOURNAL_TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to believe
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -1,10 +1,10 @@
 """Registration, sign-in and sign-out for API clients (the PWA)."""
 
-from flask_login import current_user, login_user, logout_user
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from ..auth import services, throttle
+from ..accounts import web
+from ..auth import services
 from ..errors import DomainError
 from ..records import user_today
 from ..settings.services import settings_dict
@@ -40,10 +40,12 @@ def session_body(user) -> dict:
 @bp.route("/register", methods=["POST"])
 @bp.arguments(RegisterIn)
 @bp.response(201, SessionOut)
+@bp.alt_response(429, description="Too many sign-ups from this address")
 def register(body):
     """Create an account and sign in."""
+    web.take("signup_address")
     user = services.register_user(body["email"], body["password"], body["timezone"], body["region"])
-    login_user(user)
+    web.sign_in(user, body["remember"])
     return session_body(user)
 
 
@@ -54,18 +56,18 @@ def register(body):
 @bp.alt_response(429, description="Too many failed attempts")
 def login(body):
     """Sign in with email and password."""
-    throttle.refuse_if_throttled()
+    web.begin_sign_in(body["email"])
     user = services.authenticate(body["email"], body["password"])
     if user is None:
-        throttle.record_failure()
+        web.sign_in_failed(body["email"], services.find_user(body["email"]))
         raise BadCredentials("That email and password do not match an account.")
-    login_user(user)
+    web.sign_in_succeeded(body["email"])
+    web.sign_in(user, body["remember"])
     return session_body(user)
 
 
 @bp.route("/logout", methods=["POST"])
 @bp.response(204)
 def logout():
-    """Sign out (harmless when already signed out)."""
-    if current_user.is_authenticated:
-        logout_user()
+    """Sign out: the session ends on the server, so a copy of the cookie stops working."""
+    web.sign_out()

@@ -50,6 +50,7 @@ class RegisterIn(Body):
         allow_none=True,
         metadata={"description": "Crisis resources region; by default, from the time zone"},
     )
+    remember = fields.Boolean(load_default=False, metadata={"description": "Keep me signed in"})
 
 
 class LoginIn(Body):
@@ -57,6 +58,9 @@ class LoginIn(Body):
 
     email = fields.String(required=True)
     password = fields.String(required=True, load_only=True)
+    remember = fields.Boolean(
+        load_default=False, metadata={"description": "Keep me signed in on this device"}
+    )
 
 
 class UserOut(Schema):

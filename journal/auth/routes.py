@@ -3,10 +3,11 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from ..accounts import web
 from ..errors import Invalid
-from . import services, throttle
+from . import services
 from .forms import LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -32,12 +33,13 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        throttle.refuse_if_throttled()
+        web.begin_sign_in(form.email.data)
         user = services.authenticate(form.email.data, form.password.data)
         if user:
-            login_user(user)
+            web.sign_in_succeeded(form.email.data)
+            web.sign_in(user, form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-        throttle.record_failure()
+        web.sign_in_failed(form.email.data, services.find_user(form.email.data))
         status = 401
         form.password.errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), status
@@ -51,6 +53,7 @@ def register():
     form = RegisterForm()
     status = 200
     if form.validate_on_submit():
+        web.take("signup_address")
         try:
             user = services.register_user(
                 form.email.data, form.password.data, form.timezone.data, form.region.data
@@ -60,7 +63,7 @@ def register():
             for name, message in exc.fields.items():
                 getattr(form, name).errors.append(message)
         else:
-            login_user(user)
+            web.sign_in(user, remember=False)
             flash("Welcome. Your first daily check-in takes under a minute.", "success")
             return redirect(url_for("dashboard.index"))
     elif form.is_submitted():
@@ -74,6 +77,6 @@ def register():
 @login_required
 def logout():
     """Sign out (POST only, so a link elsewhere cannot sign you out)."""
-    logout_user()
+    web.sign_out()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

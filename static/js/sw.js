@@ -27,7 +27,7 @@ const SYNC_TAG = 'journal-sync';
 // Never cached, never answered from a cache: sign-in, exports, share links and tokens.
 const NEVER_CACHED = [
   '/auth/', '/export/', '/s/', '/shares', '/api/v1/auth/', '/api/v1/me', '/api/v1/csrf',
-  '/api/v1/shares', '/sw.js',
+  '/api/v1/shares', '/sw.js', '/settings/account',
 ];
 
 // --- install and activate ----------------------------------------------------------------

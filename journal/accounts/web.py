@@ -1,0 +1,102 @@
+"""The request side of accounts: who is asking, and starting or ending this browser's session."""
+
+from flask import current_app, g, request, session
+from flask_login import login_user, logout_user
+
+from ..models import User
+from . import events, notify, services, sessions, throttle
+
+SESSION_KEY = "sid"
+
+
+def client() -> dict:
+    """Return the client's address (after ProxyFix) and User-Agent for the log."""
+    return {"ip": request.remote_addr, "user_agent": request.headers.get("User-Agent")}
+
+
+def current_token() -> str | None:
+    """Return this browser's session id."""
+    return session.get(SESSION_KEY)
+
+
+def sign_in(user: User, remember: bool) -> None:
+    """Start a fresh server session: new session id, new CSRF token, nothing carried over."""
+    session.clear()
+    # Flask-WTF caches the token in g for the request; the new session must get a new one.
+    g.pop("csrf_token", None)
+    token = sessions.create(current_app.config, user, remember, request.headers.get("User-Agent"))
+    session[SESSION_KEY] = token
+    # A kept sign-in outlives the browser; the server's limits still end it.
+    session.permanent = remember
+    login_user(user, remember=False)
+    events.record("signin", user.id, **client())
+
+
+def sign_out() -> None:
+    """End this browser's session on the server and forget it here."""
+    from flask_login import current_user
+
+    if current_user.is_authenticated:
+        events.record("signout", current_user.id, **client())
+    sessions.end(current_token())
+    logout_user()
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def sign_out_deleted() -> None:
+    """Forget a session whose account (and so its session row) was just deleted."""
+    logout_user()
+    session.clear()
+    g.pop("csrf_token", None)
+
+
+def begin_sign_in(email: object) -> None:
+    """Count a sign-in attempt for this address and account (raises Throttled when over)."""
+    address = request.remote_addr or "unknown"
+    try:
+        throttle.begin_sign_in(current_app.config, address, normalised(email))
+    except throttle.Throttled:
+        events.record("signin_throttled", None, **client())
+        raise
+
+
+def sign_in_failed(email: object, user: User | None) -> None:
+    """Log a failed sign-in (without a user when the address has no account)."""
+    events.record("signin_failed", user.id if user else None, **client())
+
+
+def sign_in_succeeded(email: object) -> None:
+    """Give back the attempt a successful sign-in counted."""
+    address = request.remote_addr or "unknown"
+    throttle.sign_in_succeeded(current_app.config, address, normalised(email))
+
+
+def take(limit_name: str, subject: str | None = None) -> None:
+    """Count one attempt of a throttled action (sign-up, reset) for this address."""
+    config = current_app.config
+    limit = throttle.limits(config)[limit_name]
+    throttle.take(config, limit, subject or request.remote_addr or "unknown")
+
+
+def normalised(email: object) -> str:
+    """Return the e-mail as accounts store it."""
+    return email.strip().lower() if isinstance(email, str) else ""
+
+
+def request_reset(email: object) -> None:
+    """Throttle, then send a reset link to an existing account (shared with the HTML page)."""
+    take("reset_address")
+    from ..auth.services import find_user
+
+    user = find_user(email) if isinstance(email, str) else None
+    if user is None:
+        return
+    try:
+        take("reset_account", f"user:{user.id}")
+    except throttle.Throttled:
+        return  # the same 202: an account's inbox is not flooded, and nothing is revealed
+    token = services.create_reset_token(user)
+    events.record("password_reset_requested", user.id, **client())
+    config = current_app.config
+    notify.send_later(config, notify.reset_message(config, user.email, token))
