@@ -88,6 +88,12 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("report", "/export/report", signed_in=True),
     PageSpec("shares", "/shares/", signed_in=True),
     PageSpec("pending", "/pending", signed_in=True),
+    PageSpec("forgot", "/auth/forgot"),
+    PageSpec("account", "/settings/account", signed_in=True),
+    PageSpec("account-password", "/settings/account/password", signed_in=True),
+    PageSpec("account-email", "/settings/account/email", signed_in=True),
+    PageSpec("account-activity", "/settings/account/activity", signed_in=True),
+    PageSpec("account-delete", "/settings/account/delete", signed_in=True),
 )
 
 
