@@ -28,6 +28,9 @@ LABELS = {
     "share_opened": "Share link opened",
     "share_revoked": "Share link revoked",
     "account_deleted": "Account deleted",
+    "two_step_enabled": "Two-step sign-in turned on",
+    "two_step_disabled": "Two-step sign-in turned off",
+    "two_step_failed": "Two-step sign-in failed (wrong code)",
 }
 
 

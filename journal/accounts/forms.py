@@ -1,7 +1,7 @@
 """Forms for the account pages (Flask-WTF adds CSRF to each)."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
 
@@ -48,3 +48,13 @@ class ResetForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button and its CSRF token (ending sessions)."""
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )

@@ -1,13 +1,26 @@
 """Account pages: sessions, password, e-mail, activity, deletion, and the reset pages."""
 
+import time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..errors import DomainError
-from . import events, notify, services, sessions, web
+from ..extensions import db
+from ..models import User
+from . import events, notify, services, sessions, totp, web
 from .forms import (
+    CodeForm,
     ConfirmForm,
     DeleteForm,
     EmailChangeForm,
@@ -21,9 +34,13 @@ bp = Blueprint("account", __name__)
 
 def show_errors(form, error: DomainError) -> int:
     """Put a service's field errors on the form; return the status to answer with."""
+    form.form_errors = list(form.form_errors)  # a tuple until the form is validated
     for name, message in error.fields.items():
         field = form._fields.get(name)
-        (field.errors if field is not None else form.form_errors).append(message)
+        if field is None:
+            form.form_errors.append(message)
+        else:
+            field.errors = [*field.errors, message]
     if not error.fields:
         form.form_errors.append(error.message)
     return error.status
@@ -170,3 +187,85 @@ def reset(token):
     elif form.is_submitted():
         status = 422
     return render_template("account/reset.html", form=form), status
+
+
+SETUP_KEY = "totp_setup"
+
+
+@bp.route("/settings/account/two-step", methods=["GET", "POST"])
+@login_required
+def two_step():
+    """Turn two-step sign-in on (scan, then confirm a code) or show that it is on."""
+    if totp.is_enabled(current_user):
+        return render_template(
+            "account/two_step_on.html",
+            form=DeleteForm(),
+            left=totp.recovery_left(current_user),
+        )
+    form = CodeForm()
+    # The secret waits in the signed session until a code proves the app has it.
+    secret = session.get(SETUP_KEY) or totp.new_secret()
+    session[SETUP_KEY] = secret
+    status = 200
+    if form.validate_on_submit():
+        codes = totp.enable(current_user, secret, form.code.data)
+        if codes:
+            session.pop(SETUP_KEY, None)
+            events.record("two_step_enabled", current_user.id, **web.client())
+            # Rendered, not redirected: the codes must not travel in a flash cookie.
+            return render_template("account/two_step_codes.html", codes=codes), 201
+        form.code.errors.append("That code is not right; check the time on your phone.")
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template(
+        "account/two_step.html",
+        form=form,
+        secret=secret,
+        qr=totp.qr_data_uri(current_user, secret),
+    ), status
+
+
+@bp.route("/settings/account/two-step/off", methods=["POST"])
+@login_required
+def two_step_off():
+    """Turn two-step sign-in off (password required)."""
+    form = DeleteForm()
+    try:
+        services.require_password(current_user, form.password.data)
+    except DomainError as exc:
+        show_errors(form, exc)
+        page = render_template(
+            "account/two_step_on.html", form=form, left=totp.recovery_left(current_user)
+        )
+        return page, exc.status
+    totp.disable(current_user)
+    events.record("two_step_disabled", current_user.id, **web.client())
+    flash("Two-step sign-in is off.", "info")
+    return redirect(url_for("account.index"))
+
+
+@bp.route("/auth/two-step", methods=["GET", "POST"])
+def two_step_login():
+    """The second sign-in step: a code from the app, or a recovery code."""
+    pending = session.get(web.PENDING_KEY)
+    user = db.session.get(User, pending["user_id"]) if pending else None
+    if user is None or time.time() - pending["at"] > web.PENDING_SECONDS:
+        session.pop(web.PENDING_KEY, None)
+        message = "This step has expired. Sign in with your password again."
+        return render_template("error.html", status=404, message=message), 404
+    form = CodeForm()
+    form.code.label.text = "Code from your authenticator app, or a recovery code"
+    status = 200
+    if form.validate_on_submit():
+        web.begin_sign_in(user.email)
+        if totp.verify(user, form.code.data):
+            from ..auth.routes import safe_next
+
+            web.sign_in_succeeded(user.email)
+            web.sign_in(user, pending["remember"])
+            return redirect(safe_next(request.args.get("next")))
+        events.record("two_step_failed", user.id, **web.client())
+        form.code.errors.append("That code is not right.")
+        status = 401
+    return render_template("account/two_step_login.html", form=form), status

@@ -1,5 +1,7 @@
 """The request side of accounts: who is asking, and starting or ending this browser's session."""
 
+import time
+
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 
@@ -7,6 +9,8 @@ from ..models import User
 from . import events, notify, services, sessions, throttle
 
 SESSION_KEY = "sid"
+# Passed the password, waiting for the second step; for five minutes at most.
+PENDING_KEY, PENDING_SECONDS = "two_step", 300
 
 
 def client() -> dict:
@@ -30,6 +34,12 @@ def sign_in(user: User, remember: bool) -> None:
     session.permanent = remember
     login_user(user, remember=False)
     events.record("signin", user.id, **client())
+
+
+def start_two_step(user: User, remember: bool) -> None:
+    """Remember, for five minutes, that this browser passed the password step."""
+    session.clear()
+    session[PENDING_KEY] = {"user_id": user.id, "remember": remember, "at": int(time.time())}
 
 
 def sign_out() -> None:

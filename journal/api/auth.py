@@ -3,7 +3,7 @@
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from ..accounts import web
+from ..accounts import events, totp, web
 from ..auth import services
 from ..errors import DomainError
 from ..records import user_today
@@ -11,6 +11,13 @@ from ..settings.services import settings_dict
 from .schemas import LoginIn, RegisterIn, SessionOut
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Accounts")
+
+
+class CodeRequired(DomainError):
+    """Two-step sign-in is on: send the app's code (or a recovery code) as `otp`."""
+
+    status = 401
+    code = "otp_required"
 
 
 class BadCredentials(DomainError):
@@ -61,6 +68,13 @@ def login(body):
     if user is None:
         web.sign_in_failed(body["email"], services.find_user(body["email"]))
         raise BadCredentials("That email and password do not match an account.")
+    if totp.is_enabled(user):
+        if not body.get("otp"):
+            web.sign_in_succeeded(body["email"])  # the password was right: no guess used up
+            raise CodeRequired("Enter the code from your authenticator app.", {"otp": "Required."})
+        if not totp.verify(user, body["otp"]):
+            events.record("two_step_failed", user.id, **web.client())
+            raise BadCredentials("That code is not right.", {"otp": "Not right."})
     web.sign_in_succeeded(body["email"])
     web.sign_in(user, body["remember"])
     return session_body(user)

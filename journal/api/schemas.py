@@ -61,6 +61,12 @@ class LoginIn(Body):
     remember = fields.Boolean(
         load_default=False, metadata={"description": "Keep me signed in on this device"}
     )
+    otp = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        metadata={"description": "With two-step sign-in on: the app's code or a recovery code"},
+    )
 
 
 class UserOut(Schema):

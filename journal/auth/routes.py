@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..accounts import web
+from ..accounts import totp, web
 from ..errors import Invalid
 from . import services
 from .forms import LoginForm, RegisterForm
@@ -37,6 +37,9 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user:
             web.sign_in_succeeded(form.email.data)
+            if totp.is_enabled(user):
+                web.start_two_step(user, form.remember.data)
+                return redirect(url_for("account.two_step_login", next=request.args.get("next")))
             web.sign_in(user, form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         web.sign_in_failed(form.email.data, services.find_user(form.email.data))

@@ -24,6 +24,8 @@ ACCESS = {
     "account.forgot": PUBLIC,
     # A wrong or used token is a 404 page, never a sign-in page.
     "account.reset": PUBLIC,
+    # Reached only after the password step; without it, back to the sign-in page.
+    "account.two_step_login": PUBLIC,
     "api_meta.csrf_token": PUBLIC,
     "api_meta.instrument_list": PUBLIC,
     "api_settings.crisis_resources": PUBLIC,
@@ -56,6 +58,8 @@ ACCESS = {
     "account.email": SIGNED_IN,
     "account.activity": SIGNED_IN,
     "account.delete": SIGNED_IN,
+    "account.two_step": SIGNED_IN,
+    "account.two_step_off": SIGNED_IN,
     "api_checkins.list_all": SIGNED_IN,
     "api_checkins.put": SIGNED_IN,
     "api_checkins.read": SIGNED_IN,

@@ -95,6 +95,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("account-email", "/settings/account/email", signed_in=True),
     PageSpec("account-activity", "/settings/account/activity", signed_in=True),
     PageSpec("account-delete", "/settings/account/delete", signed_in=True),
+    PageSpec("account-two-step", "/settings/account/two-step", signed_in=True),
 )
 
 
