@@ -70,6 +70,13 @@ def create(config, user: User, remember: bool, user_agent: str | None) -> str:
     token = secrets.token_urlsafe(32)  # 256 bits
     idle, absolute = lifetimes(config, remember)
     now = clock.now()
+    # Sessions abandoned on other devices are cleared here, so the table holds live ones only.
+    db.session.execute(
+        delete(LoginSession).where(
+            LoginSession.user_id == user.id,
+            (LoginSession.expires_at <= now) | (LoginSession.idle_expires_at <= now),
+        )
+    )
     db.session.add(
         LoginSession(
             user_id=user.id,

@@ -203,3 +203,14 @@ def test_https_uses_a_host_prefixed_cookie_and_hsts(app, user):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert client.get(f"{base}/api/v1/me").status_code == 200
     assert "Strict-Transport-Security" not in app.test_client().get("/auth/login").headers
+
+
+def test_signing_in_clears_the_users_expired_sessions(api, app, user, monkeypatch):
+    """Abandoned sessions do not pile up: the next sign-in removes the expired ones."""
+    start = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: start)
+    Api(app.test_client()).login(user.email)
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(hours=3))
+    api.login(user.email)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 1
