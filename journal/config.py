@@ -17,6 +17,13 @@ ENV_SETTINGS = (
     "JOURNAL_MAIL_FROM",
     "JOURNAL_BASE_URL",
 )
+# Environment variable -> (setting, unit) for the session lifetimes.
+SESSION_LIFETIMES = {
+    "JOURNAL_SESSION_IDLE_MINUTES": ("JOURNAL_SESSION_IDLE", "minutes"),
+    "JOURNAL_SESSION_MAX_HOURS": ("JOURNAL_SESSION_ABSOLUTE", "hours"),
+    "JOURNAL_REMEMBER_IDLE_DAYS": ("JOURNAL_REMEMBER_IDLE", "days"),
+    "JOURNAL_REMEMBER_MAX_DAYS": ("JOURNAL_REMEMBER_ABSOLUTE", "days"),
+}
 
 
 class Defaults:
@@ -66,6 +73,12 @@ def from_environment() -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("JOURNAL_TRUSTED_PROXIES"):
         found["JOURNAL_TRUSTED_PROXIES"] = int(os.environ["JOURNAL_TRUSTED_PROXIES"])
+    for name, (setting, unit) in SESSION_LIFETIMES.items():
+        if os.environ.get(name):
+            found[setting] = timedelta(**{unit: float(os.environ[name])})
+    if "JOURNAL_REMEMBER_ABSOLUTE" in found:
+        # The kept cookie lives as long as the server lets a kept session live.
+        found["PERMANENT_SESSION_LIFETIME"] = found["JOURNAL_REMEMBER_ABSOLUTE"]
     return found
 
 

@@ -20,6 +20,7 @@ COSTS = {
 }
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 MIN_SCORE = 3
+ZXCVBN_MAX = 72
 
 
 @cache
@@ -71,7 +72,9 @@ def problem(password: object, user_inputs: tuple[str, ...] = ()) -> str | None:
     """Return why a new password is refused (length, or weak by zxcvbn), or None when fine."""
     if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         return f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."
-    result = zxcvbn(password, user_inputs=[value for value in user_inputs if value])
+    # zxcvbn refuses more than 72 characters and grows slow past them (0.5 s at 128); the first
+    # 72 decide: a long password of guessable words is still refused.
+    result = zxcvbn(password[:ZXCVBN_MAX], user_inputs=[value for value in user_inputs if value])
     if result["score"] >= MIN_SCORE:
         return None
     feedback = result.get("feedback") or {}

@@ -26,6 +26,18 @@ def test_strong_passwords_pass(strong):
     assert passwords.problem(strong) is None
 
 
+def test_long_passwords_up_to_the_limit_are_scored_without_error():
+    """zxcvbn stops at 72 characters; a 128-character password is scored on its start."""
+    assert passwords.problem("Tr4vel-by-ferry-at-dawn " * 5 + "x" * 8) is None
+    assert passwords.problem("a" * 128) is not None
+
+
+def test_registration_with_a_long_password_works(api):
+    """A 100-character password registers (no 500 from the checker)."""
+    body = {"email": "long@example.com", "password": "spring meadow ferry " * 5, "timezone": "UTC"}
+    assert api.post("/api/v1/auth/register", body).status_code == 201
+
+
 def test_length_limits_come_first():
     """Too short or too long is refused before scoring."""
     assert passwords.problem("Xk9#q") == "Use 8 to 128 characters."

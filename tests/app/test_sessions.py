@@ -214,3 +214,18 @@ def test_signing_in_clears_the_users_expired_sessions(api, app, user, monkeypatc
     api.login(user.email)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(LoginSession)) == 1
+
+
+def test_lifetimes_come_from_the_environment(monkeypatch):
+    """Self-hosters set the four lifetimes in the environment; the kept cookie follows."""
+    from journal import config
+
+    monkeypatch.setenv("JOURNAL_SESSION_IDLE_MINUTES", "30")
+    monkeypatch.setenv("JOURNAL_REMEMBER_MAX_DAYS", "7")
+    found = config.from_environment()
+    assert found["JOURNAL_SESSION_IDLE"] == timedelta(minutes=30)
+    assert (
+        found["JOURNAL_REMEMBER_ABSOLUTE"]
+        == found["PERMANENT_SESSION_LIFETIME"]
+        == timedelta(days=7)
+    )
