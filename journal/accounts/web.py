@@ -5,6 +5,7 @@ import time
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 
+from ..extensions import db
 from ..models import User
 from . import events, notify, services, sessions, throttle
 
@@ -95,18 +96,24 @@ def normalised(email: object) -> str:
 
 
 def request_reset(email: object) -> None:
-    """Throttle, then send a reset link to an existing account (shared with the HTML page)."""
-    take("reset_address")
+    """Throttle, then send a reset link to an existing account (shared with the HTML page).
+
+    Both paths do the same counting and one logged write, so the time taken says little
+    about whether the address has an account; the e-mail itself goes on a background thread.
+    """
     from ..auth.services import find_user
 
-    user = find_user(email) if isinstance(email, str) else None
-    if user is None:
-        return
+    take("reset_address")
+    address = normalised(email)
     try:
-        take("reset_account", f"user:{user.id}")
+        take("reset_account", address)
     except throttle.Throttled:
         return  # the same 202: an account's inbox is not flooded, and nothing is revealed
-    token = services.create_reset_token(user)
-    events.record("password_reset_requested", user.id, **client())
+    user = find_user(address) if address else None
+    events.record("password_reset_requested", user.id if user else None, commit=False, **client())
+    if user is None:
+        db.session.commit()
+        return
+    token = services.create_reset_token(user)  # commits the event with the token
     config = current_app.config
     notify.send_later(config, notify.reset_message(config, user.email, token))

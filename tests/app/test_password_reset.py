@@ -155,3 +155,16 @@ def test_cli_reset_password_sets_it_and_ends_sessions(app, user, auth_api):
     assert weak.exit_code != 0 and "too easy" in weak.output
     missing = runner.invoke(args=["reset-password", "nobody@example.com", "--password", NEW])
     assert missing.exit_code != 0
+
+
+def test_requests_for_unknown_addresses_are_logged_without_a_user(app, inbox):
+    """An unknown address leaves a user-less log row, the same write a known one makes."""
+    from sqlalchemy import select
+
+    from journal.accounts.models import SecurityEvent
+    from journal.extensions import db
+
+    assert request_reset("nobody@example.com", app).status_code == 202
+    with app.app_context():
+        rows = db.session.execute(select(SecurityEvent.kind, SecurityEvent.user_id)).all()
+    assert [tuple(row) for row in rows] == [("password_reset_requested", None)]
