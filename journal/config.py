@@ -16,6 +16,7 @@ ENV_SETTINGS = (
     "JOURNAL_SMTP_PASSWORD",
     "JOURNAL_MAIL_FROM",
     "JOURNAL_BASE_URL",
+    "JOURNAL_SIGNUP_CONFIRM",
 )
 # Environment variable -> (setting, unit) for the session lifetimes.
 SESSION_LIFETIMES = {
@@ -56,6 +57,8 @@ class Defaults:
     JOURNAL_PASSWORD_HASH_COST = "production"
     # Where links in e-mails point (https://journal.example.org); unset: no reset e-mail is sent.
     JOURNAL_BASE_URL = ""
+    # "auto": sign-ups wait for an e-mail link when mail is set up; "on" or "off" to force it.
+    JOURNAL_SIGNUP_CONFIRM = "auto"
     JOURNAL_CRISIS_REGION = "US"
     JOURNAL_TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to believe
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -51,3 +51,20 @@ def send_later(config, message) -> threading.Thread | None:
     thread = threading.Thread(target=run, name="account-mail", daemon=True)
     thread.start()
     return thread
+
+
+def signup_message(config, to: str, token: str | None):
+    """Build the sign-up e-mail: a link to finish, or, for a taken address, a sign-in reminder."""
+    base = (config.get("JOURNAL_BASE_URL") or "").rstrip("/")
+    if token is None:
+        text = (
+            "Someone tried to create a Mood Journal account with this address, but it already has "
+            f"one. Sign in at {base}/auth/login, or reset your password at {base}/auth/forgot.\n\n"
+            "If this was not you, you can ignore this e-mail."
+        )
+        return mail.build(config, to, "You already have a Mood Journal account", text)
+    text = (
+        "To finish creating your Mood Journal account, open this link within 24 hours:\n"
+        f"{base}/auth/confirm/{token}\n\nIf you did not sign up, ignore this e-mail."
+    )
+    return mail.build(config, to, "Finish creating your Mood Journal account", text)

@@ -269,3 +269,21 @@ def two_step_login():
         form.code.errors.append("That code is not right.")
         status = 401
     return render_template("account/two_step_login.html", form=form), status
+
+
+@bp.route("/auth/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token):
+    """Finish an e-mail-confirmed sign-up (a button, so a mail scanner's visit creates nothing)."""
+    from . import signup
+
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = signup.finish(token)
+        if user is not None:
+            web.sign_in(user, remember=False)
+            flash("Welcome. Your first daily check-in takes under a minute.", "success")
+            return redirect(url_for("dashboard.index"))
+    elif request.method == "GET":
+        return render_template("account/confirm.html", form=form)
+    message = "This link has expired or was already used. Sign in, or sign up again."
+    return render_template("error.html", status=404, message=message), 404

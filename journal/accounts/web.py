@@ -117,3 +117,12 @@ def request_reset(email: object) -> None:
     token = services.create_reset_token(user)  # commits the event with the token
     config = current_app.config
     notify.send_later(config, notify.reset_message(config, user.email, token))
+
+
+def start_signup(email: object, password: object, timezone: object, region: object) -> None:
+    """Begin an e-mail-confirmed sign-up; the e-mail says "finish" or "you have an account"."""
+    from . import signup
+
+    address, token = signup.start(email, password, timezone, region)
+    config = current_app.config
+    notify.send_later(config, notify.signup_message(config, address, token))

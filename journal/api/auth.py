@@ -1,9 +1,10 @@
 """Registration, sign-in and sign-out for API clients (the PWA)."""
 
+from flask import current_app, jsonify
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from ..accounts import events, totp, web
+from ..accounts import events, signup, totp, web
 from ..auth import services
 from ..errors import DomainError
 from ..records import user_today
@@ -48,9 +49,14 @@ def session_body(user) -> dict:
 @bp.arguments(RegisterIn)
 @bp.response(201, SessionOut)
 @bp.alt_response(429, description="Too many sign-ups from this address")
+@bp.alt_response(202, description="E-mail-confirmed sign-up: a link was sent (or a reminder)")
 def register(body):
-    """Create an account and sign in."""
+    """Create an account and sign in (or, with mail set up, e-mail a link to finish)."""
     web.take("signup_address")
+    if signup.confirmation_on(current_app.config):
+        # The same answer whether or not the address has an account: the e-mail tells.
+        web.start_signup(body["email"], body["password"], body["timezone"], body["region"])
+        return jsonify({"status": "check_email"}), 202
     user = services.register_user(body["email"], body["password"], body["timezone"], body["region"])
     web.sign_in(user, body["remember"])
     return session_body(user)

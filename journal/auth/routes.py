@@ -2,10 +2,10 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..accounts import totp, web
+from ..accounts import signup, totp, web
 from ..errors import Invalid
 from . import services
 from .forms import LoginForm, RegisterForm
@@ -57,14 +57,20 @@ def register():
     status = 200
     if form.validate_on_submit():
         web.take("signup_address")
+        if signup.confirmation_on(current_app.config):
+            try:
+                web.start_signup(
+                    form.email.data, form.password.data, form.timezone.data, form.region.data
+                )
+            except Invalid as exc:
+                return registration_errors(form, exc)
+            return render_template("account/signup_sent.html"), 202
         try:
             user = services.register_user(
                 form.email.data, form.password.data, form.timezone.data, form.region.data
             )
         except Invalid as exc:
-            status = 422
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
+            return registration_errors(form, exc)
         else:
             web.sign_in(user, remember=False)
             flash("Welcome. Your first daily check-in takes under a minute.", "success")
@@ -74,6 +80,16 @@ def register():
     return render_template(
         "auth/register.html", form=form, timezones=sorted(services.known_timezones())
     ), status
+
+
+def registration_errors(form: RegisterForm, error: Invalid):
+    """Show a refused registration's field errors on the form."""
+    for name, message in error.fields.items():
+        getattr(form, name).errors.append(message)
+    page = render_template(
+        "auth/register.html", form=form, timezones=sorted(services.known_timezones())
+    )
+    return page, 422
 
 
 @bp.route("/logout", methods=["POST"])

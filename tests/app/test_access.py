@@ -26,6 +26,7 @@ ACCESS = {
     "account.reset": PUBLIC,
     # Reached only after the password step; without it, back to the sign-in page.
     "account.two_step_login": PUBLIC,
+    "account.confirm_signup": PUBLIC,
     "api_meta.csrf_token": PUBLIC,
     "api_meta.instrument_list": PUBLIC,
     "api_settings.crisis_resources": PUBLIC,
