@@ -20,7 +20,6 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 
@@ -118,12 +117,16 @@ class User(UserMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        """Store a scrypt hash of the password (Werkzeug's default method)."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Store an argon2id hash of the password."""
+        from .accounts.passwords import hash_password
+
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Tell whether the password matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        from .accounts.passwords import verify
+
+        return verify(self.password_hash, password)
 
 
 class CheckIn(SyncedRecord, db.Model):

@@ -22,7 +22,8 @@ def test_config(**overrides) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # The same argon2id at a tiny cost; test_passwords checks the production parameters.
+        "JOURNAL_PASSWORD_HASH_COST": "test",
         **overrides,
     }
 

@@ -14,8 +14,20 @@ def require_login():
 
 def register(api: Api) -> None:
     """Register every API blueprint."""
-    from . import auth, charts, checkins, meta, reflections, reminders, settings, shares, treatments
+    from . import (
+        account,
+        auth,
+        charts,
+        checkins,
+        meta,
+        reflections,
+        reminders,
+        settings,
+        shares,
+        treatments,
+    )
 
-    for module in (auth, meta, settings, checkins, treatments, reflections, charts, shares):
+    modules = (auth, account, meta, settings, checkins, treatments, reflections, charts, shares)
+    for module in modules:
         api.register_blueprint(module.bp)
     api.register_blueprint(reminders.bp)

@@ -62,6 +62,7 @@ class RegisterIn(Body):
         allow_none=True,
         metadata={"description": "Crisis resources region; by default, from the time zone"},
     )
+    remember = fields.Boolean(load_default=False, metadata={"description": "Keep me signed in"})
 
 
 class LoginIn(Body):
@@ -69,6 +70,15 @@ class LoginIn(Body):
 
     email = fields.String(required=True)
     password = fields.String(required=True, load_only=True)
+    remember = fields.Boolean(
+        load_default=False, metadata={"description": "Keep me signed in on this device"}
+    )
+    otp = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        metadata={"description": "With two-step sign-in on: the app's code or a recovery code"},
+    )
 
 
 class UserOut(Schema):

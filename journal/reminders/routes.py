@@ -3,8 +3,9 @@
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts import web
 from ..errors import Invalid
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from . import bp, calendar, services
 from .forms import KIND_LABELS, RemindersForm, fill, form_to_data
 
@@ -87,9 +88,9 @@ def calendar_download():
 
 
 @bp.route("/<secret>.ics")
-@limiter.limit("60 per minute")
 def calendar_feed(secret: str):
     """Serve the calendar at its secret subscription URL; 404 once revoked."""
+    web.take("calendar_feed")
     owner = services.calendar_owner(secret)
     return ics_response(calendar.build(owner, request.host), download=False)
 
