@@ -14,7 +14,9 @@ def require_login():
 
 def register(api: Api) -> None:
     """Register every API blueprint."""
-    from . import auth, charts, checkins, meta, reflections, settings, shares, treatments
+    from ..dashboard.services import CHART_NAMES
+    from . import auth, charts, checkins, meta, openapi, reflections, settings, shares, treatments
 
     for module in (auth, meta, settings, checkins, treatments, reflections, charts, shares):
         api.register_blueprint(module.bp)
+    openapi.complete(api, CHART_NAMES)
