@@ -84,7 +84,7 @@ def test_json_33_deep_is_400_and_32_passes_the_gate(auth_api):
     [
         ("checkins", lambda u, t: checkin(u, note=t), "note"),
         ("reflections", lambda u, t: reflection(u, text=t), "text"),
-        ("reflections", lambda u, t: reflection(u, prompts={"noticed": t}), "prompts.noticed"),
+        ("reflections", lambda u, t: reflection(u, prompts={"came_up": t}), "prompts.came_up"),
         ("reflections", lambda u, t: reflection(u, tags=["ok", t]), "tags.1"),
     ],
 )
