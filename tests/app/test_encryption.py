@@ -22,6 +22,7 @@ from journal import create_app, crypto
 from journal.extensions import db
 from journal.models import CheckIn, Reflection, TreatmentSession, User
 from journal.records import user_today
+from tests.app.test_migrations import clear_schema
 from tests.conftest import DATABASE_URL, MASTER_KEY, Api, app_with_schema, test_config
 
 ON_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -307,10 +308,20 @@ def test_master_key_file_is_generated_owner_only(tmp_path):
     assert first.extensions["journal_keyring"].current
 
 
-@pytest.mark.skipif(ON_POSTGRES, reason="the migration test on PostgreSQL is in test_migrations")
-def test_migration_encrypts_existing_rows(tmp_path):
+@pytest.fixture
+def old_database(tmp_path):
+    """Return the URL of an empty database for migrations (a new file, or the cleared PG db)."""
+    if not ON_POSTGRES:
+        yield f"sqlite:///{tmp_path / 'old.sqlite'}"
+        return
+    clear_schema(DATABASE_URL)
+    yield DATABASE_URL
+    clear_schema(DATABASE_URL)
+
+
+def test_migration_encrypts_existing_rows(old_database, tmp_path):
     """Upgrading a database with plaintext rows seals them; the app reads them back."""
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    url = old_database
     app = create_app(test_config(SQLALCHEMY_DATABASE_URI=url))
     with app.app_context():
         upgrade(revision="4a0b3389bec6")
@@ -320,27 +331,28 @@ def test_migration_encrypts_existing_rows(tmp_path):
                 text(
                     "INSERT INTO users (email, password_hash, timezone, region, gad7_enabled, "
                     "created_at, display_name, theme, week_start) VALUES ('old@example.com', 'x', "
-                    "'UTC', 'US', 1, '2026-01-01 00:00:00', :name, 'system', 'monday')"
+                    "'UTC', 'US', :yes, '2026-01-01 00:00:00', :name, 'system', 'monday')"
                 ),
-                {"name": markers("name")},
+                {"name": markers("name"), "yes": True},
             )
             connection.execute(
                 text(
                     "INSERT INTO checkins (client_id, revision, user_id, instrument, local_date, "
                     "answers, mood, total, band, safety, note, created_at, updated_at) VALUES "
-                    "(:cid, 1, 1, 'daily', '2026-01-02', '[]', 5, NULL, NULL, 0, :note, "
+                    "(:cid, 1, 1, 'daily', '2026-01-02', '[]', 5, NULL, NULL, :no, :note, "
                     "'2026-01-02 00:00:00', '2026-01-02 00:00:00')"
                 ),
-                {"cid": uuid.UUID(int=7).hex, "note": markers("note")},
+                {"cid": uuid_value(7), "note": markers("note"), "no": False},
             )
             connection.execute(
                 text(
                     "INSERT INTO reflections (client_id, revision, user_id, local_date, prompts, "
                     "text, tags, share, created_at, updated_at) VALUES (:cid, 1, 1, '2026-01-02', "
-                    ":prompts, :text, :tags, 0, '2026-01-02 00:00:00', '2026-01-02 00:00:00')"
+                    ":prompts, :text, :tags, :no, '2026-01-02 00:00:00', '2026-01-02 00:00:00')"
                 ),
                 {
-                    "cid": uuid.UUID(int=8).hex,
+                    "cid": uuid_value(8),
+                    "no": False,
                     "prompts": json.dumps({"came_up": markers("prompt")}),
                     "text": markers("text"),
                     "tags": json.dumps([markers("tag")]),
@@ -348,11 +360,17 @@ def test_migration_encrypts_existing_rows(tmp_path):
             )
         upgrade()
         engine.dispose()
-    raw = read_files(tmp_path / "old.sqlite", tmp_path / "old.sqlite-wal")
+    if ON_POSTGRES:
+        raw = subprocess.run(
+            ["/usr/bin/pg_dump", url.replace("+psycopg", "")], capture_output=True, check=True
+        ).stdout
+    else:
+        raw = read_files(tmp_path / "old.sqlite", tmp_path / "old.sqlite-wal")
     assert MARK.encode() not in raw
     check = create_engine(url)
     with check.connect() as connection:
-        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+        if not ON_POSTGRES:
+            assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
         assert connection.execute(text("SELECT count(*) FROM checkins")).scalar() == 1
     check.dispose()
     with app.app_context():
@@ -364,6 +382,12 @@ def test_migration_encrypts_existing_rows(tmp_path):
         assert reflection.tags == [markers("tag")]
         db.session.remove()
         db.engine.dispose()
+
+
+def uuid_value(number: int):
+    """Return a UUID as the database stores it (SQLite: 32 hex digits; PostgreSQL: native)."""
+    value = uuid.UUID(int=number)
+    return str(value) if ON_POSTGRES else value.hex
 
 
 def test_pg_dump_is_available_for_the_postgres_run():
