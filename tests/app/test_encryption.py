@@ -183,6 +183,8 @@ def test_ciphertext_copied_to_another_row_does_not_decrypt(app, auth_api, user, 
     set_stored(
         app, CheckIn, "note", rows[first], CheckIn.__table__.c.client_id == uuid.UUID(second)
     )
+    # Alembic's fileConfig (test_migrations) disables loggers that existed before it ran.
+    logging.getLogger("journal.crypto").disabled = False
     with caplog.at_level(logging.ERROR, logger="journal.crypto"):
         response = auth_api.get(f"/api/v1/checkins/{second}")
     assert response.status_code == 200
@@ -250,6 +252,7 @@ def test_tampered_value_and_lost_master_key_show_a_placeholder(app, auth_api, us
     assert stranger.get(f"/api/v1/checkins/{client_id}").get_json()["note"] == crypto.UNREADABLE
     assert stranger.get("/").status_code == 200
     with wrong.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -274,6 +277,7 @@ def test_rotation_keeps_every_value_readable(app, auth_api, user):
         assert {k.master_id for k in keys} == {crypto.master_id(crypto.unb64(new_master))}
         notes = db.session.scalars(select(CheckIn.__table__.c.note)).all()
         assert all(crypto.key_id_of(n) in {k.id for k in keys} for n in notes)
+        db.session.remove()
         db.engine.dispose()
     # Only the new master key now: the old one is no longer needed.
     after = create_app(
@@ -293,6 +297,7 @@ def test_rotation_keeps_every_value_readable(app, auth_api, user):
     assert reader.get("/api/v1/shares").get_json()["items"][0]["label"] == markers("label")
     assert MARK.encode() not in raw_database(app)
     with after.app_context():
+        db.session.remove()
         db.engine.dispose()
 
 
