@@ -13,6 +13,7 @@ import stat
 import subprocess
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from flask_migrate import upgrade
@@ -303,14 +304,16 @@ def test_rotation_keeps_every_value_readable(app, auth_api, user):
 
 def test_master_key_file_is_generated_owner_only(tmp_path):
     """Without JOURNAL_MASTER_KEY, instance/master_key is created 0600 on first run and reused."""
-    first = create_app(test_config(JOURNAL_MASTER_KEY=None, SQLALCHEMY_DATABASE_URI="sqlite://"))
-    # The instance folder is the app's own; use a private one for this test.
-    keys = crypto.instance_master_keys(str(tmp_path))
+    # An app-like object with a private instance folder (tests never write the real one).
+    instance = SimpleNamespace(config={"JOURNAL_MASTER_KEY": None}, instance_path=str(tmp_path))
+    keys = crypto.load_master_keys(instance)
     path = tmp_path / "master_key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert crypto.instance_master_keys(str(tmp_path)) == keys
-    assert len(crypto.parse_master_keys(keys)) == 1
-    assert first.extensions["journal_keyring"].current
+    assert crypto.load_master_keys(instance) == keys
+    assert len(keys) == 1 and len(keys[0]) == 32
+    crypto.add_master_key(str(tmp_path))
+    rotated = crypto.load_master_keys(instance)
+    assert len(rotated) == 2 and rotated[1] == keys[0]
 
 
 @pytest.fixture
