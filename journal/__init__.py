@@ -31,6 +31,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         # client address come from the proxy's X-Forwarded-Proto/-For, never from the client.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
+    from . import crypto, request_limits
+
+    crypto.init_app(app)
+    request_limits.init_app(app)  # before the routes: they bind the capped int converter
     init_extensions(app)
     register_blueprints(app)
     from . import cli, errors, security, static_files

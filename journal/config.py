@@ -21,6 +21,7 @@ ENV_SETTINGS = (
     "JOURNAL_VAPID_SUBJECT",
     "JOURNAL_PUSH_HOSTS",
     "JOURNAL_SIGNUP_CONFIRM",
+    "JOURNAL_MASTER_KEY",
 )
 # Environment variable -> (setting, unit) for the session lifetimes.
 SESSION_LIFETIMES = {

@@ -2,10 +2,11 @@
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+
+from .api.openapi import JournalApi
 
 # Stable constraint names keep SQLite batch migrations and `flask db check` honest.
 NAMING_CONVENTION = {
@@ -20,4 +21,4 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-rest_api = Api()
+rest_api = JournalApi()

@@ -14,6 +14,8 @@ from journal.extensions import db
 # CI runs the suite twice: on SQLite (the default) and on PostgreSQL through this variable.
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 PASSWORD = "correct horse battery"
+# A fixed master key so tests never write instance/master_key (journal.crypto).
+MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LW9mLTMyLWJ5dGVzLWxvbmc"
 
 
 def test_config(**overrides) -> dict:
@@ -24,6 +26,7 @@ def test_config(**overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
         # The same argon2id at a tiny cost; test_passwords checks the production parameters.
         "JOURNAL_PASSWORD_HASH_COST": "test",
+        "JOURNAL_MASTER_KEY": MASTER_KEY,
         **overrides,
     }
 

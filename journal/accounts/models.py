@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..crypto import Encrypted
 from ..extensions import db
-from ..models import UTCDateTime, utcnow
+from ..models import EncryptedRow, UTCDateTime, utcnow
 
 
 class LoginSession(db.Model):
@@ -63,17 +64,23 @@ class SecurityEvent(db.Model):
     user_agent: Mapped[str | None] = mapped_column(String(255))
 
 
-class TotpCredential(db.Model):
+class TotpCredential(EncryptedRow, db.Model):
     """An authenticator app confirmed for two-step sign-in (one per user)."""
 
     __tablename__ = "totp_credentials"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    secret: Mapped[str] = mapped_column(String(64))
+    # Encrypted like the journal's free text: a stolen database must not yield second factors.
+    secret_stored: Mapped[str] = mapped_column("secret", Text)
+    secret = Encrypted("secret_stored")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The last 30-second step a code was accepted for: a code works once (no replay).
     last_step: Mapped[int] = mapped_column(Integer, default=0)
+
+    def stable_id(self) -> object:
+        """A person has one authenticator at most: the owner identifies the row."""
+        return self.user_id
 
 
 class RecoveryCode(db.Model):

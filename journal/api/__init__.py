@@ -14,12 +14,14 @@ def require_login():
 
 def register(api: Api) -> None:
     """Register every API blueprint."""
+    from ..dashboard.services import CHART_NAMES
     from . import (
         account,
         auth,
         charts,
         checkins,
         meta,
+        openapi,
         reflections,
         reminders,
         settings,
@@ -27,7 +29,18 @@ def register(api: Api) -> None:
         treatments,
     )
 
-    modules = (auth, account, meta, settings, checkins, treatments, reflections, charts, shares)
+    modules = (
+        auth,
+        account,
+        meta,
+        settings,
+        checkins,
+        treatments,
+        reflections,
+        charts,
+        shares,
+        reminders,
+    )
     for module in modules:
         api.register_blueprint(module.bp)
-    api.register_blueprint(reminders.bp)
+    openapi.complete(api, CHART_NAMES)

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from journal.accounts import clock
 from journal.accounts.models import RecoveryCode, TotpCredential
@@ -40,11 +40,13 @@ def code_at(app: pyotp.TOTP) -> str:
 
 
 def test_secrets_and_codes_are_stored_as_expected(logged_in, app, user, monkeypatch):
-    """One credential per user; recovery codes only as hashes."""
-    _totp, codes = turn_on(logged_in, monkeypatch)
+    """One credential per user, its secret encrypted at rest; recovery codes only as hashes."""
+    totp, codes = turn_on(logged_in, monkeypatch)
     with app.app_context():
         assert db.session.scalar(select(TotpCredential.user_id)) == user.id
+        raw = db.session.execute(text("SELECT secret FROM totp_credentials")).scalar_one()
         stored = db.session.scalars(select(RecoveryCode.code_hash)).all()
+    assert raw.startswith("enc1:") and totp.secret not in raw
     assert len(stored) == 10 and not set(codes) & set(stored)
 
 
