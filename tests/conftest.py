@@ -10,6 +10,7 @@ import pytest
 from journal import create_app
 from journal.auth.services import register_user
 from journal.extensions import db
+from tests.smtp import running_smtp, smtp_config
 
 # CI runs the suite twice: on SQLite (the default) and on PostgreSQL through this variable.
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
@@ -47,6 +48,13 @@ def app_with_schema(**overrides):
         db.drop_all()
         # Close pooled connections, or PostgreSQL runs leak one per test (a ResourceWarning).
         db.engine.dispose()
+
+
+@pytest.fixture
+def smtp_server():
+    """Start a real SMTP server (aiosmtpd) for the test; yield (mail settings, inbox)."""
+    with running_smtp() as (port, inbox):
+        yield smtp_config(port), inbox
 
 
 @pytest.fixture

@@ -8,21 +8,20 @@ import pytest
 
 from journal.accounts import clock
 from tests.conftest import PASSWORD, Api, app_with_schema, csrf_from
-from tests.unit.test_mail import smtp_server  # noqa: F401  (the real SMTP server fixture)
 
 BASE_URL = "https://journal.example.org"
 NEW = "a fresh spring meadow"
 
 
 @pytest.fixture
-def app(smtp_server):  # noqa: F811
+def app(smtp_server):
     """Create an app that sends mail to the test's SMTP server and builds links on BASE_URL."""
     config, _inbox = smtp_server
     yield from app_with_schema(**config, JOURNAL_BASE_URL=BASE_URL)
 
 
 @pytest.fixture
-def inbox(smtp_server):  # noqa: F811
+def inbox(smtp_server):
     """Return the list the SMTP server puts received messages in."""
     return smtp_server[1].messages
 

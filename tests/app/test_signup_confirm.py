@@ -9,7 +9,6 @@ from journal.extensions import db
 from journal.models import User
 from tests.app.test_password_reset import BASE_URL, app, inbox, wait_for  # noqa: F401
 from tests.conftest import PASSWORD, Api, csrf_from
-from tests.unit.test_mail import smtp_server  # noqa: F401
 
 BODY = {"password": "a fresh spring meadow", "timezone": "Europe/London"}
 
