@@ -16,6 +16,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from journal import create_app
+from journal.config import Defaults
 from tests.conftest import PASSWORD, Api, app_with_schema, test_config
 
 # Operations that sign in, sign up or sign out: run on their own anonymous client so they never
@@ -38,6 +39,7 @@ ACCOUNT_CHANGING = {
     ("DELETE", "/api/v1/me"),
 }
 SECOND_PERSON = "fuzz-account@example.com"
+THROTTLE = Defaults.JOURNAL_THROTTLE
 # 24 operations; with schemathesis's own extra cases about 2,400 a database, in under a minute.
 EXAMPLES_PER_OPERATION = 60
 MINIMUM_CASES = 1000
@@ -69,7 +71,10 @@ def second_person(app) -> Api:
 @pytest.fixture(scope="module")
 def fuzz_app():
     """One app and database for every generated case (module-wide: cases share nothing else)."""
-    yield from app_with_schema(TESTING=False, PROPAGATE_EXCEPTIONS=False)
+    # Guess limits high enough that fuzzed sign-ins (all from one address) never lock out the
+    # second person's sign-ins; the limits themselves are tested in test_throttle.
+    generous = {name: (100_000, seconds) for name, (_n, seconds) in THROTTLE.items()}
+    yield from app_with_schema(TESTING=False, PROPAGATE_EXCEPTIONS=False, JOURNAL_THROTTLE=generous)
 
 
 @pytest.fixture(scope="module")
