@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config, paths
-from .extensions import csrf, db, limiter, login_manager, migrate, rest_api
+from .extensions import csrf, db, login_manager, migrate, rest_api
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,10 +27,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(app.instance_path)
     if proxies := app.config["JOURNAL_TRUSTED_PROXIES"]:
-        # Behind an https proxy: request.is_secure (Secure cookies) and the rate limiter's
+        # Behind an https proxy: request.is_secure (Secure cookies) and the sign-in throttle's
         # client address come from the proxy's X-Forwarded-Proto/-For, never from the client.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
+    from . import crypto, request_limits
+
+    crypto.init_app(app)
+    request_limits.init_app(app)  # before the routes: they bind the capped int converter
     init_extensions(app)
     register_blueprints(app)
     from . import cli, errors, security, static_files
@@ -52,12 +56,12 @@ def init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth.init_login_manager(login_manager)
     csrf.init_app(app)
-    limiter.init_app(app)
     rest_api.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach the HTML areas and the JSON API."""
+    from .accounts.routes import bp as account_bp
     from .api import register as register_api
     from .auth.routes import bp as auth_bp
     from .checkins import bp as checkins_bp
@@ -85,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         share_bp,
         settings_bp,
         reminders_bp,
+        account_bp,
     ):
         app.register_blueprint(blueprint)
     register_api(rest_api)

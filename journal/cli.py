@@ -91,6 +91,25 @@ def import_json(file, email: str) -> None:
         )
 
 
+@click.command("reset-password")
+@with_appcontext
+@click.argument("email")
+@click.password_option("--password", help="The new password (asked for when not given).")
+def reset_password(email: str, password: str) -> None:
+    """Set a new password for an account (for self-hosters without mail); signs out every device."""
+    from .accounts import events, services
+
+    user = find_user(email)
+    if user is None:
+        raise click.UsageError(f"No account for {email}.")
+    try:
+        services.set_password_directly(user, password)
+    except Invalid as exc:
+        raise click.UsageError("; ".join(exc.fields.values())) from None
+    events.record("password_reset", user.id, user_agent="flask reset-password")
+    click.echo(f"New password set for {user.email}; every device is signed out.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(demo_data)
@@ -101,3 +120,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders)
     app.cli.add_command(backup.backup)
     app.cli.add_command(backup.restore)
+    app.cli.add_command(reset_password)

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ENV_SETTINGS = (
@@ -14,12 +15,21 @@ ENV_SETTINGS = (
     "JOURNAL_SMTP_USER",
     "JOURNAL_SMTP_PASSWORD",
     "JOURNAL_MAIL_FROM",
-    # Reminders (journal/reminders): links in e-mails, Web Push keys and extra push hosts.
+    # Links in e-mails (resets, reminders), Web Push keys, extra push hosts, confirmed sign-up.
     "JOURNAL_BASE_URL",
     "JOURNAL_VAPID_PRIVATE_KEY",
     "JOURNAL_VAPID_SUBJECT",
     "JOURNAL_PUSH_HOSTS",
+    "JOURNAL_SIGNUP_CONFIRM",
+    "JOURNAL_MASTER_KEY",
 )
+# Environment variable -> (setting, unit) for the session lifetimes.
+SESSION_LIFETIMES = {
+    "JOURNAL_SESSION_IDLE_MINUTES": ("JOURNAL_SESSION_IDLE", "minutes"),
+    "JOURNAL_SESSION_MAX_HOURS": ("JOURNAL_SESSION_ABSOLUTE", "hours"),
+    "JOURNAL_REMEMBER_IDLE_DAYS": ("JOURNAL_REMEMBER_IDLE", "days"),
+    "JOURNAL_REMEMBER_MAX_DAYS": ("JOURNAL_REMEMBER_ABSOLUTE", "days"),
+}
 
 
 class Defaults:
@@ -31,8 +41,31 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; offline replay needs that
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
+    # Unset: guess limits are counted in the database; redis://host/db counts them in Redis.
+    RATELIMIT_STORAGE_URI = ""
+    # (attempts, seconds): failed sign-ins per address and per account, sign-ups and reset
+    # requests per address, reset e-mails per account.
+    JOURNAL_THROTTLE = {
+        "login_address": (10, 15 * 60),
+        "login_account": (20, 60 * 60),
+        "signup_address": (20, 60 * 60),
+        "reset_address": (10, 60 * 60),
+        "reset_account": (3, 60 * 60),
+        # The secret calendar URL is public: calendar apps poll it every few hours, guessers faster.
+        "calendar_feed": (60, 60),
+    }
+    # Server-side sessions for a personal phone: "keep me signed in" lasts a month (used at
+    # least every two weeks); otherwise a sitting of up to 12 hours, idle for at most 2.
+    JOURNAL_SESSION_IDLE = timedelta(hours=2)
+    JOURNAL_SESSION_ABSOLUTE = timedelta(hours=12)
+    JOURNAL_REMEMBER_IDLE = timedelta(days=14)
+    JOURNAL_REMEMBER_ABSOLUTE = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    JOURNAL_PASSWORD_HASH_COST = "production"
+    # Where links in e-mails point (https://journal.example.org); unset: no reset e-mail is sent.
+    JOURNAL_BASE_URL = ""
+    # "auto": sign-ups wait for an e-mail link when mail is set up; "on" or "off" to force it.
+    JOURNAL_SIGNUP_CONFIRM = "auto"
     JOURNAL_CRISIS_REGION = "US"
     JOURNAL_TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to believe
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -50,6 +83,12 @@ def from_environment() -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("JOURNAL_TRUSTED_PROXIES"):
         found["JOURNAL_TRUSTED_PROXIES"] = int(os.environ["JOURNAL_TRUSTED_PROXIES"])
+    for name, (setting, unit) in SESSION_LIFETIMES.items():
+        if os.environ.get(name):
+            found[setting] = timedelta(**{unit: float(os.environ[name])})
+    if "JOURNAL_REMEMBER_ABSOLUTE" in found:
+        # The kept cookie lives as long as the server lets a kept session live.
+        found["PERMANENT_SESSION_LIFETIME"] = found["JOURNAL_REMEMBER_ABSOLUTE"]
     return found
 
 

@@ -118,10 +118,12 @@ def handle_http_exception(error: HTTPException):
 def handle_domain_error(error: DomainError):
     """Render a service's refusal."""
     extra = {"current": error.current} if isinstance(error, Conflict) else {}
+    headers = {"Retry-After": str(error.retry_after)} if hasattr(error, "retry_after") else {}
     if wants_json():
         body = error_body(error.code, error.message, error.fields, **extra)
-        return jsonify(body), error.status
-    return render_template("error.html", status=error.status, message=error.message), error.status
+        return jsonify(body), error.status, headers
+    page = render_template("error.html", status=error.status, message=error.message)
+    return page, error.status, headers
 
 
 def register_error_handlers(app: Flask) -> None:

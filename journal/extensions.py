@@ -1,13 +1,12 @@
 """Flask extensions, created unbound here and bound in create_app."""
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+
+from .api.openapi import JournalApi
 
 # Stable constraint names keep SQLite batch migrations and `flask db check` honest.
 NAMING_CONVENTION = {
@@ -22,5 +21,4 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
-rest_api = Api()
+rest_api = JournalApi()

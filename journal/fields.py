@@ -8,11 +8,51 @@ Pure code: no Flask, no database.
 """
 
 import math
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 EARLIEST = date(1900, 1, 1)
+# How far ahead a date may lie: a planned session, a clock set wrong; never year 9999.
+AHEAD = timedelta(days=366)
+# NUL breaks PostgreSQL text and lone surrogates cannot be encoded as UTF-8 anywhere
+# (database, CSV, JSON export): refused on the way in so stored text always encodes.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def latest_date() -> date:
+    """Return the last date any record or query may name (a year ahead of today)."""
+    return date.today() + AHEAD
+
+
+def date_problem(value: date) -> str | None:
+    """Say why a date lies outside the window every record and query uses, or None."""
+    if value < EARLIEST:
+        return "A date cannot be before 1900."
+    if value > latest_date():
+        return "A date cannot be more than a year ahead."
+    return None
+
+
+def text_problem(value: str) -> str | None:
+    """Say why text cannot be stored (a NUL byte or a lone surrogate), or None."""
+    found = UNSTORABLE.search(value)
+    if found is None:
+        return None
+    if found.group() == "\x00":
+        return "Text cannot contain a NUL character."
+    return "Text contains an invalid character (a lone surrogate)."
+
+
+def clean_text(value: str, path: str, errors: dict) -> str | None:
+    """Return text normalised to NFC, or note under `path` why it cannot be stored."""
+    if problem := text_problem(value):
+        errors[path] = problem
+        return None
+    # NFC so that the same words typed on two keyboards compare, de-duplicate and count alike.
+    return unicodedata.normalize("NFC", value)
 
 
 @dataclass(frozen=True)
@@ -87,6 +127,9 @@ class Text(Field):
         """Refuse non-text and overlong text; return None for blank."""
         if not isinstance(value, str):
             errors[path] = "Must be text."
+            return None
+        value = clean_text(value, path, errors)
+        if value is None:
             return None
         if not value.strip():
             if self.required:
@@ -233,7 +276,7 @@ class Boolean(Field):
 
 @dataclass(frozen=True)
 class Day(Field):
-    """A calendar date, YYYY-MM-DD, not before 1900."""
+    """A calendar date, YYYY-MM-DD, from 1900 to a year ahead."""
 
     kind = "date"
 
@@ -243,7 +286,7 @@ class Day(Field):
         return "Use a date like 2026-01-31."
 
     def check(self, value, path, errors):
-        """Parse ISO dates; refuse other shapes and dates before 1900."""
+        """Parse ISO dates; refuse other shapes and dates outside the window."""
         if isinstance(value, datetime) or not isinstance(value, date | str):
             errors[path] = self.missing
             return None
@@ -253,8 +296,8 @@ class Day(Field):
             except ValueError:
                 errors[path] = self.missing
                 return None
-        if value < EARLIEST:
-            errors[path] = "A date cannot be before 1900."
+        if problem := date_problem(value):
+            errors[path] = problem
             return None
         return value
 
@@ -294,6 +337,10 @@ class Moment(Field):
             return None
         if value.utcoffset() is None:
             errors[path] = "Include the UTC offset, like 2026-01-31T09:30:00-06:00."
+            return None
+        # The local date is checked: a UTC conversion near year 1 or 9999 would overflow.
+        if problem := date_problem(value.date()):
+            errors[path] = problem
             return None
         return value
 
@@ -372,10 +419,14 @@ class Tags(Field):
             # Checked before the work: a huge list would otherwise cost time per request.
             errors[path] = f"At most {self.max_items} tags."
             return []
+        # A dict keeps the first spelling in order and finds repeats in constant time.
         seen: dict[str, None] = {}
         for index, tag in enumerate(value):
             if not isinstance(tag, str):
                 errors[f"{path}.{index}"] = "A tag is text."
+                continue
+            tag = clean_text(tag, f"{path}.{index}", errors)
+            if tag is None:
                 continue
             tag = " ".join(tag.split()).lower()
             if not 1 <= len(tag) <= self.max_length:

@@ -20,9 +20,11 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from .crypto import Encrypted, identity_aad
 from .extensions import db
+
+UNREADABLE_TAG = "unreadable"
 
 
 def utcnow() -> datetime:
@@ -60,7 +62,19 @@ class Timestamps:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class SyncedRecord(Timestamps):
+class EncryptedRow:
+    """A row with encrypted columns: each value is bound to the row's table, user and stable id."""
+
+    def stable_id(self) -> object:
+        """Return what identifies the row for good (its client id; never reused)."""
+        return self.client_id
+
+    def encryption_aad(self, column: str) -> bytes:
+        """Return the associated data of one of the row's encrypted values."""
+        return identity_aad(self.__tablename__, column, self.user_id, self.stable_id())
+
+
+class SyncedRecord(EncryptedRow, Timestamps):
     """What every record a phone can create offline shares: owner, client id, revision, times.
 
     The client id is the phone's UUID for the record, unique per user, so a retried upload is
@@ -85,7 +99,7 @@ class SyncedRecord(Timestamps):
         return (UniqueConstraint("user_id", "client_id"), *cls.extra_table_args)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, EncryptedRow, db.Model):
     """A person keeping the journal."""
 
     __tablename__ = "users"
@@ -98,7 +112,8 @@ class User(UserMixin, db.Model):
     gad7_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Settings (journal/settings): the name the report and share view use; None = not set.
-    display_name: Mapped[str | None] = mapped_column(String(80))
+    display_name_stored: Mapped[str | None] = mapped_column("display_name", Text)
+    display_name = Encrypted("display_name_stored")
     theme: Mapped[str] = mapped_column(String(8), default="system", server_default="system")
     week_start: Mapped[str] = mapped_column(String(10), default="monday", server_default="monday")
     # Per questionnaire {enabled, every_days, after_session, form?}; None = the defaults.
@@ -117,13 +132,26 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    @property
+    def user_id(self) -> int:
+        """Return the user's own id (its encrypted values are bound to it)."""
+        return self.id
+
+    def stable_id(self) -> object:
+        """A user is identified by its id."""
+        return self.id
+
     def set_password(self, password: str) -> None:
-        """Store a scrypt hash of the password (Werkzeug's default method)."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Store an argon2id hash of the password."""
+        from .accounts.passwords import hash_password
+
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
         """Tell whether the password matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        from .accounts.passwords import verify
+
+        return verify(self.password_hash, password)
 
 
 class CheckIn(SyncedRecord, db.Model):
@@ -140,7 +168,8 @@ class CheckIn(SyncedRecord, db.Model):
     total: Mapped[int | None] = mapped_column(Integer)
     band: Mapped[str | None] = mapped_column(String(32))
     safety: Mapped[bool] = mapped_column(Boolean)
-    note: Mapped[str | None] = mapped_column(Text)
+    note_stored: Mapped[str | None] = mapped_column("note", Text)
+    note = Encrypted("note_stored")
 
     user: Mapped[User] = relationship(back_populates="checkins")
 
@@ -156,17 +185,22 @@ class TreatmentSession(SyncedRecord, db.Model):
     local_date: Mapped[date] = mapped_column(Date)
     # The route alone never says which drug an IV infusion was.
     medication: Mapped[str | None] = mapped_column(String(16))
-    medication_label: Mapped[str | None] = mapped_column(String(80))
+    medication_label_stored: Mapped[str | None] = mapped_column("medication_label", Text)
+    medication_label = Encrypted("medication_label_stored")
     route: Mapped[str] = mapped_column(String(16))
-    route_label: Mapped[str | None] = mapped_column(String(80))
+    route_label_stored: Mapped[str | None] = mapped_column("route_label", Text)
+    route_label = Encrypted("route_label_stored")
     dose: Mapped[float | None] = mapped_column(Float)
     dose_unit: Mapped[str | None] = mapped_column(String(8))
-    clinic: Mapped[str | None] = mapped_column(String(200))
-    intention: Mapped[str | None] = mapped_column(Text)
+    clinic_stored: Mapped[str | None] = mapped_column("clinic", Text)
+    clinic = Encrypted("clinic_stored")
+    intention_stored: Mapped[str | None] = mapped_column("intention", Text)
+    intention = Encrypted("intention_stored")
     side_effects: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     bp_before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     bp_after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes_stored: Mapped[str | None] = mapped_column("notes", Text)
+    notes = Encrypted("notes_stored")
     planned: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="treatment_sessions")
@@ -186,16 +220,19 @@ class Reflection(SyncedRecord, db.Model):
     treatment_id: Mapped[int | None] = mapped_column(
         ForeignKey("treatment_sessions.id", ondelete="SET NULL"), index=True
     )
-    prompts: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
-    text: Mapped[str | None] = mapped_column(Text)
-    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    prompts_stored: Mapped[str | None] = mapped_column("prompts", Text)
+    prompts = Encrypted("prompts_stored", json_value=True, unreadable=None)
+    text_stored: Mapped[str | None] = mapped_column("text", Text)
+    text = Encrypted("text_stored")
+    tags_stored: Mapped[str | None] = mapped_column("tags", Text)
+    tags = Encrypted("tags_stored", json_value=True, unreadable=[UNREADABLE_TAG], empty=list)
     share: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="reflections")
     treatment: Mapped[TreatmentSession | None] = relationship(back_populates="reflections")
 
 
-class ShareLink(db.Model):
+class ShareLink(EncryptedRow, db.Model):
     """A read-only, expiring, revocable view of a date range for a therapist."""
 
     __tablename__ = "share_links"
@@ -208,12 +245,17 @@ class ShareLink(db.Model):
     end_date: Mapped[date] = mapped_column(Date)
     include_reflections: Mapped[bool] = mapped_column(Boolean, default=False)
     # The patient's own name for the link ("for Dr. Rivera"); shown only to the patient.
-    label: Mapped[str | None] = mapped_column(String(80))
+    label_stored: Mapped[str | None] = mapped_column("label", Text)
+    label = Encrypted("label_stored")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     open_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    def stable_id(self) -> object:
+        """A link is identified by its token's hash (its id is unknown before the first flush)."""
+        return self.token_hash
 
 
 class ShareOpen(db.Model):

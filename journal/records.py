@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from . import paging
 from .errors import Conflict, Invalid, NotFound
 from .extensions import db
-from .fields import RecordSpec
+from .fields import RecordSpec, date_problem
 from .models import User, utcnow
 
 
@@ -107,13 +107,17 @@ def user_today(user: User, now: datetime | None = None) -> date:
 
 
 def parse_date(value: object, field: str) -> date:
-    """Return an ISO date, or raise Invalid naming the field."""
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise Invalid("Dates are YYYY-MM-DD.", {field: "Use a date like 2026-01-31."}) from None
+    """Return an ISO date inside the records' window (1900 to a year ahead), or raise Invalid."""
+    if not (isinstance(value, date) and not isinstance(value, datetime)):
+        try:
+            value = date.fromisoformat(str(value))
+        except ValueError:
+            raise Invalid("Dates are YYYY-MM-DD.", {field: "Use a date like 2026-01-31."}) from None
+    # Every range is computed from its ends (minus 89 days, plus one week): a date near year 1
+    # or 9999 would overflow there, so the same window as stored records applies.
+    if problem := date_problem(value):
+        raise Invalid("Some fields need attention.", {field: problem})
+    return value
 
 
 def iso(value: datetime | date | None) -> str | None:
@@ -122,11 +126,13 @@ def iso(value: datetime | date | None) -> str | None:
 
 
 PAGE_SIZE = 50
+# Far beyond any real history (50 a page), and small enough that the offset fits any database.
+MAX_PAGE = 100_000
 
 
 def newest_page(list_records: Callable, user: User, page: int, size: int = PAGE_SIZE) -> dict:
     """Return one page of a newest-first list, fetching one extra row to know if more exist."""
-    page = max(page, 1)
+    page = min(max(page, 1), MAX_PAGE)
     rows = list_records(user, newest_first=True, limit=size + 1, offset=(page - 1) * size)
     return {"items": rows[:size], "page": page, "has_more": len(rows) > size}
 

@@ -2,6 +2,7 @@
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -21,13 +22,49 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Browser features the journal never uses, refused for the page and anything it embeds.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+HSTS = "max-age=63072000"
+# Files anyone may cache: they hold nothing of the person's.
+CACHEABLE_PREFIXES = ("/static/", "/sw.js", "/manifest.webmanifest")
+
+
+def is_https(app: Flask) -> bool:
+    """Tell whether this request came over https (or the config says it always does)."""
+    return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure whenever the request came over https."""
+    """Over https: a Secure cookie named __Host-..., so no subdomain or http page can set it."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Return True for https requests, or when the config forces it."""
-        return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+        return is_https(app)
+
+    def get_cookie_name(self, app: Flask) -> str:
+        """Return the cookie name, with the __Host- prefix over https."""
+        name = app.config["SESSION_COOKIE_NAME"]
+        return f"__Host-{name}" if is_https(app) else name
+
+    def get_cookie_domain(self, app: Flask) -> str | None:
+        """Return no domain over https (a __Host- cookie must have none)."""
+        return None if is_https(app) else super().get_cookie_domain(app)
+
+    def get_cookie_path(self, app: Flask) -> str:
+        """Return / over https (a __Host- cookie must have it)."""
+        return "/" if is_https(app) else super().get_cookie_path(app)
 
 
 def set_security_headers(response):
@@ -37,6 +74,16 @@ def set_security_headers(response):
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = HSTS
+    if not request.path.startswith(CACHEABLE_PREFIXES) and (
+        request.path.startswith(("/api/", "/auth/", "/settings/")) or current_user.is_authenticated
+    ):
+        # A person's pages and data stay out of browser and proxy caches; the service worker
+        # keeps its own offline copies in the Cache API, which this header does not govern.
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
     return response
 
 

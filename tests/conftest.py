@@ -10,10 +10,13 @@ import pytest
 from journal import create_app
 from journal.auth.services import register_user
 from journal.extensions import db
+from tests.smtp import running_smtp, smtp_config
 
 # CI runs the suite twice: on SQLite (the default) and on PostgreSQL through this variable.
 DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
 PASSWORD = "correct horse battery"
+# A fixed master key so tests never write instance/master_key (journal.crypto).
+MASTER_KEY = "dGVzdC1tYXN0ZXIta2V5LW9mLTMyLWJ5dGVzLWxvbmc"
 
 
 def test_config(**overrides) -> dict:
@@ -22,7 +25,9 @@ def test_config(**overrides) -> dict:
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        # The same argon2id at a tiny cost; test_passwords checks the production parameters.
+        "JOURNAL_PASSWORD_HASH_COST": "test",
+        "JOURNAL_MASTER_KEY": MASTER_KEY,
         **overrides,
     }
 
@@ -43,6 +48,13 @@ def app_with_schema(**overrides):
         db.drop_all()
         # Close pooled connections, or PostgreSQL runs leak one per test (a ResourceWarning).
         db.engine.dispose()
+
+
+@pytest.fixture
+def smtp_server():
+    """Start a real SMTP server (aiosmtpd) for the test; yield (mail settings, inbox)."""
+    with running_smtp() as (port, inbox):
+        yield smtp_config(port), inbox
 
 
 @pytest.fixture

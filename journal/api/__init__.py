@@ -14,8 +14,33 @@ def require_login():
 
 def register(api: Api) -> None:
     """Register every API blueprint."""
-    from . import auth, charts, checkins, meta, reflections, reminders, settings, shares, treatments
+    from ..dashboard.services import CHART_NAMES
+    from . import (
+        account,
+        auth,
+        charts,
+        checkins,
+        meta,
+        openapi,
+        reflections,
+        reminders,
+        settings,
+        shares,
+        treatments,
+    )
 
-    for module in (auth, meta, settings, checkins, treatments, reflections, charts, shares):
+    modules = (
+        auth,
+        account,
+        meta,
+        settings,
+        checkins,
+        treatments,
+        reflections,
+        charts,
+        shares,
+        reminders,
+    )
+    for module in modules:
         api.register_blueprint(module.bp)
-    api.register_blueprint(reminders.bp)
+    openapi.complete(api, CHART_NAMES)

@@ -1,16 +1,24 @@
 """Registration, sign-in and sign-out for API clients (the PWA)."""
 
-from flask_login import current_user, login_user, logout_user
+from flask import current_app, jsonify
 from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
-from ..auth import services, throttle
+from ..accounts import events, signup, totp, web
+from ..auth import services
 from ..errors import DomainError
 from ..records import user_today
 from ..settings.services import settings_dict
 from .schemas import LoginIn, RegisterIn, SessionOut
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Accounts")
+
+
+class CodeRequired(DomainError):
+    """Two-step sign-in is on: send the app's code (or a recovery code) as `otp`."""
+
+    status = 401
+    code = "otp_required"
 
 
 class BadCredentials(DomainError):
@@ -40,10 +48,17 @@ def session_body(user) -> dict:
 @bp.route("/register", methods=["POST"])
 @bp.arguments(RegisterIn)
 @bp.response(201, SessionOut)
+@bp.alt_response(429, description="Too many sign-ups from this address")
+@bp.alt_response(202, description="E-mail-confirmed sign-up: a link was sent (or a reminder)")
 def register(body):
-    """Create an account and sign in."""
+    """Create an account and sign in (or, with mail set up, e-mail a link to finish)."""
+    web.take("signup_address")
+    if signup.confirmation_on(current_app.config):
+        # The same answer whether or not the address has an account: the e-mail tells.
+        web.start_signup(body["email"], body["password"], body["timezone"], body["region"])
+        return jsonify({"status": "check_email"}), 202
     user = services.register_user(body["email"], body["password"], body["timezone"], body["region"])
-    login_user(user)
+    web.sign_in(user, body["remember"])
     return session_body(user)
 
 
@@ -54,18 +69,25 @@ def register(body):
 @bp.alt_response(429, description="Too many failed attempts")
 def login(body):
     """Sign in with email and password."""
-    throttle.refuse_if_throttled()
+    web.begin_sign_in(body["email"])
     user = services.authenticate(body["email"], body["password"])
     if user is None:
-        throttle.record_failure()
+        web.sign_in_failed(body["email"], services.find_user(body["email"]))
         raise BadCredentials("That email and password do not match an account.")
-    login_user(user)
+    if totp.is_enabled(user):
+        if not body.get("otp"):
+            web.sign_in_succeeded(body["email"])  # the password was right: no guess used up
+            raise CodeRequired("Enter the code from your authenticator app.", {"otp": "Required."})
+        if not totp.verify(user, body["otp"]):
+            events.record("two_step_failed", user.id, **web.client())
+            raise BadCredentials("That code is not right.", {"otp": "Not right."})
+    web.sign_in_succeeded(body["email"])
+    web.sign_in(user, body["remember"])
     return session_body(user)
 
 
 @bp.route("/logout", methods=["POST"])
 @bp.response(204)
 def logout():
-    """Sign out (harmless when already signed out)."""
-    if current_user.is_authenticated:
-        logout_user()
+    """Sign out: the session ends on the server, so a copy of the cookie stops working."""
+    web.sign_out()

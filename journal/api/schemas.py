@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .. import paging
 from ..checkins.rules import CHECKIN
-from ..fields import RecordSpec
+from ..fields import EARLIEST, RecordSpec, date_problem
 from ..reflections.rules import REFLECTION
 from ..treatments.rules import TREATMENT
 
@@ -20,6 +20,21 @@ class StrictInteger(fields.Integer):
         if isinstance(value, bool):
             raise ValidationError("Not a valid integer.")
         return super()._validated(value)
+
+
+class WindowDate(fields.Date):
+    """A date from 1900 to a year ahead: every record and range uses that window."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """Parse the date, then refuse it outside the window."""
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if problem := date_problem(day):
+            raise ValidationError(problem)
+        return day
+
+    def __init__(self, **kwargs):
+        metadata = {"description": f"From {EARLIEST.isoformat()} to a year ahead"}
+        super().__init__(metadata={**metadata, **kwargs.pop("metadata", {})}, **kwargs)
 
 
 class Body(Schema):
@@ -62,6 +77,7 @@ class RegisterIn(Body):
         allow_none=True,
         metadata={"description": "Crisis resources region; by default, from the time zone"},
     )
+    remember = fields.Boolean(load_default=False, metadata={"description": "Keep me signed in"})
 
 
 class LoginIn(Body):
@@ -69,6 +85,15 @@ class LoginIn(Body):
 
     email = fields.String(required=True)
     password = fields.String(required=True, load_only=True)
+    remember = fields.Boolean(
+        load_default=False, metadata={"description": "Keep me signed in on this device"}
+    )
+    otp = fields.String(
+        load_default=None,
+        allow_none=True,
+        load_only=True,
+        metadata={"description": "With two-step sign-in on: the app's code or a recovery code"},
+    )
 
 
 class UserOut(Schema):
@@ -262,8 +287,8 @@ class RangeQuery(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    from_ = fields.Date(data_key="from", load_default=None)
-    to = fields.Date(load_default=None)
+    from_ = WindowDate(data_key="from", load_default=None)
+    to = WindowDate(load_default=None)
 
 
 class PagedRangeQuery(RangeQuery, PageQuery):
@@ -323,10 +348,10 @@ class ChartOut(Schema):
 class ShareIn(Body):
     """A share link to make: the dates it shows, how long it works, and reflections on/off."""
 
-    from_ = fields.Date(
+    from_ = WindowDate(
         data_key="from", load_default=None, metadata={"description": "Default: 89 days before to"}
     )
-    to = fields.Date(load_default=None, metadata={"description": "Default: today"})
+    to = WindowDate(load_default=None, metadata={"description": "Default: today"})
     expires_in_days = StrictInteger(
         load_default=14, metadata={"minimum": 1, "maximum": 90, "description": "Default 14"}
     )

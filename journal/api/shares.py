@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from .. import paging
+from ..accounts import events, web
 from ..share import services
 from . import require_login
 from .schemas import PageQuery, ShareCreated, ShareIn, ShareList
@@ -20,6 +21,7 @@ def create_share(body):
     """Make a share link; the response is the only place its URL (and token) appears."""
     data = {**body, "from": body.pop("from_")}
     link, token = services.create_share(current_user, data)
+    events.record("share_created", current_user.id, share_id=str(link.id), **web.client())
     url = url_for("share.view", token=token, _external=True)
     return {**services.share_to_dict(link), "url": url}
 
@@ -42,3 +44,4 @@ def list_shares(query):
 def revoke_share(share_id):
     """Revoke a share link at once (it stays listed as revoked)."""
     services.revoke_share(current_user, share_id)
+    events.record("share_revoked", current_user.id, share_id=str(share_id), **web.client())

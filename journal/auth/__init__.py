@@ -1,10 +1,11 @@
 """Accounts: registration, sign-in and sign-out."""
 
-from flask import jsonify, redirect, request, url_for
+from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager
 
+from ..accounts import sessions
+from ..accounts.web import SESSION_KEY
 from ..errors import error_body, wants_json
-from ..extensions import db
 from ..models import User
 
 
@@ -17,8 +18,9 @@ def init_login_manager(manager: LoginManager) -> None:
 
     @manager.user_loader
     def load_user(user_id: str) -> User | None:
-        """Return the signed-in user."""
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        """Return the user of a live server-side session (one indexed lookup), else None."""
+        # A copied cookie is refused once its session was ended or expired on the server.
+        return sessions.check(current_app.config, session.get(SESSION_KEY), user_id)
 
     @manager.unauthorized_handler
     def unauthorized():

@@ -1,7 +1,14 @@
 """Sign-in and registration forms (Flask-WTF adds CSRF to each)."""
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length
 
 from .. import crisis
@@ -14,6 +21,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         "Password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
     )
+    remember = BooleanField("Keep me signed in on this device")
 
 
 class RegisterForm(FlaskForm):
@@ -21,7 +29,7 @@ class RegisterForm(FlaskForm):
 
     email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
     password = PasswordField(
-        "Password (at least 8 characters)",
+        "Password (at least 8 characters, not easy to guess)",
         validators=[InputRequired(), Length(min=8, max=128)],
         render_kw={"autocomplete": "new-password", "minlength": 8},
     )

@@ -2,11 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
+from ..accounts import signup, totp, web
 from ..errors import Invalid
-from . import services, throttle
+from . import services
 from .forms import LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -32,12 +33,16 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        throttle.refuse_if_throttled()
+        web.begin_sign_in(form.email.data)
         user = services.authenticate(form.email.data, form.password.data)
         if user:
-            login_user(user)
+            web.sign_in_succeeded(form.email.data)
+            if totp.is_enabled(user):
+                web.start_two_step(user, form.remember.data)
+                return redirect(url_for("account.two_step_login", next=request.args.get("next")))
+            web.sign_in(user, form.remember.data)
             return redirect(safe_next(request.args.get("next")))
-        throttle.record_failure()
+        web.sign_in_failed(form.email.data, services.find_user(form.email.data))
         status = 401
         form.password.errors.append("That email and password do not match an account.")
     return render_template("auth/login.html", form=form), status
@@ -51,16 +56,23 @@ def register():
     form = RegisterForm()
     status = 200
     if form.validate_on_submit():
+        web.take("signup_address")
+        if signup.confirmation_on(current_app.config):
+            try:
+                web.start_signup(
+                    form.email.data, form.password.data, form.timezone.data, form.region.data
+                )
+            except Invalid as exc:
+                return registration_errors(form, exc)
+            return render_template("account/signup_sent.html"), 202
         try:
             user = services.register_user(
                 form.email.data, form.password.data, form.timezone.data, form.region.data
             )
         except Invalid as exc:
-            status = 422
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
+            return registration_errors(form, exc)
         else:
-            login_user(user)
+            web.sign_in(user, remember=False)
             flash("Welcome. Your first daily check-in takes under a minute.", "success")
             return redirect(url_for("dashboard.index"))
     elif form.is_submitted():
@@ -70,10 +82,20 @@ def register():
     ), status
 
 
+def registration_errors(form: RegisterForm, error: Invalid):
+    """Show a refused registration's field errors on the form."""
+    for name, message in error.fields.items():
+        getattr(form, name).errors.append(message)
+    page = render_template(
+        "auth/register.html", form=form, timezones=sorted(services.known_timezones())
+    )
+    return page, 422
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     """Sign out (POST only, so a link elsewhere cannot sign you out)."""
-    logout_user()
+    web.sign_out()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

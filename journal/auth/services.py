@@ -4,20 +4,13 @@ import zoneinfo
 from functools import cache
 
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import crisis
+from ..accounts import passwords
+from ..accounts.passwords import PASSWORD_MAX
 from ..errors import Invalid
 from ..extensions import db
 from ..models import User
-
-PASSWORD_MIN, PASSWORD_MAX = 8, 128
-
-
-@cache
-def dummy_hash() -> str:
-    """Return a hash to check against for unknown emails, so both paths take as long."""
-    return generate_password_hash("not a real password", method="scrypt")
 
 
 @cache
@@ -34,15 +27,20 @@ def normalise_email(email: object) -> str:
 def validate_registration(email: str, password: object, timezone: object, region: object) -> dict:
     """Return the field errors of a registration (empty when it is fine)."""
     errors = {}
-    if not (3 <= len(email) <= 254 and "@" in email.strip("@") and " " not in email):
+    if not valid_email(email):
         errors["email"] = "Enter an email address like name@example.com."
-    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        errors["password"] = f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."
+    if problem := passwords.problem(password, (email, email.split("@")[0])):
+        errors["password"] = problem
     if timezone not in known_timezones():
         errors["timezone"] = "Choose a time zone from the list, like Europe/London."
     if region not in crisis.REGIONS:
         errors["region"] = "Choose a region from the list."
     return errors
+
+
+def valid_email(email: str) -> bool:
+    """Tell whether a normalised e-mail address looks deliverable enough to store."""
+    return 3 <= len(email) <= 254 and "@" in email.strip("@") and " " not in email
 
 
 def find_user(email: str) -> User | None:
@@ -74,14 +72,21 @@ def authenticate(email: object, password: object) -> User | None:
     if not isinstance(password, str) or len(password) > PASSWORD_MAX:
         return None
     if user is None:
-        check_password_hash(dummy_hash(), password)
+        passwords.burn_time(password)
         return None
-    return user if user.check_password(password) else None
+    if not user.check_password(password):
+        return None
+    if passwords.needs_rehash(user.password_hash):
+        # An old scrypt hash, or cheaper argon2 parameters: upgrade while the password is known.
+        user.set_password(password)
+        db.session.commit()
+    return user
 
 
 def update_preferences(user: User, timezone: object, region: object, gad7_enabled: bool) -> None:
     """Change a user's time zone, crisis region and GAD-7 schedule."""
-    errors = validate_registration(user.email, "x" * PASSWORD_MIN, timezone, region)
+    errors = validate_registration(user.email, None, timezone, region)
+    errors.pop("password", None)
     if errors:
         raise Invalid("Some fields need attention.", errors)
     user.timezone, user.region, user.gad7_enabled = timezone, region, gad7_enabled

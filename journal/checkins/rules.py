@@ -37,7 +37,8 @@ CHECKIN = RecordSpec(
     },
     outputs={
         "answers": Output(
-            {"type": "array", "items": {"type": "integer"}}, lambda c: list(c.answers)
+            {"type": "array", "items": {"type": "integer", "nullable": True}},
+            lambda c: list(c.answers),
         ),
         "total": Output({"type": "integer"}, lambda c: c.total),
         "band": Output({"type": "string"}, lambda c: c.band),

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..fields import date_problem
+
 RANGES = {
     "30d": ("Last 30 days", 30),
     "90d": ("Last 90 days", 90),
@@ -24,11 +26,12 @@ class ChosenRange:
 
 
 def parse_day(value: str | None) -> date | None:
-    """Parse an ISO date, or return None."""
+    """Parse an ISO date inside the records' window, or return None."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return None if day is None or date_problem(day) else day
 
 
 def resolve(key: str | None, start: str | None, end: str | None, today: date) -> ChosenRange:

@@ -37,9 +37,12 @@ SESSION_COLUMNS = (
 )
 
 
-def session_columns() -> list:
-    """Return the session columns the charts read."""
-    return [getattr(TreatmentSession, name) for name in SESSION_COLUMNS]
+def session_row(session: TreatmentSession) -> dict:
+    """Return the session fields the charts read (labels and clinic decrypted on load)."""
+    return {
+        "date": session.local_date,
+        **{name: getattr(session, name) for name in SESSION_COLUMNS},
+    }
 
 
 # Days before a range's start whose totals its sessions' windows read (the 3 days before a
@@ -85,7 +88,8 @@ def load_inputs(
         if (window := baseline_window(user)) is not None:
             near = or_(near, CheckIn.local_date.between(*window))
         checkins = checkins.where(near)
-    sessions = select(*session_columns()).where(TreatmentSession.user_id == user.id)
+    # Whole rows, not columns: the clinic and labels are encrypted, bound to each row's identity.
+    sessions = select(TreatmentSession).where(TreatmentSession.user_id == user.id)
     if end is not None:
         checkins = checkins.where(CheckIn.local_date <= end)
         sessions = sessions.where(TreatmentSession.local_date <= end)
@@ -107,9 +111,7 @@ def load_inputs(
             validated.append(
                 {"date": row.local_date, "instrument": row.instrument, "total": row.total}
             )
-    session_rows = [
-        {"date": row.local_date, **row._asdict()} for row in db.session.execute(sessions)
-    ]
+    session_rows = [session_row(row) for row in db.session.scalars(sessions)]
     return ChartInputs(daily, validated, session_rows, start, end)
 
 

@@ -20,6 +20,7 @@ from ..charts import ChartData, ChartInputs, durability, medication_name
 from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
+from ..fields import clean_text
 from ..models import CheckIn, Reflection, TreatmentSession, User
 from ..records import parse_date, user_today
 from ..reflections import rules as reflection_rules
@@ -190,7 +191,10 @@ def parse_range(args, today: date) -> tuple[date, date]:
 
 def clean_name(value: str | None) -> str | None:
     """Return the optional name or initials to print, trimmed; raise Invalid when too long."""
-    name = " ".join((value or "").split())
+    errors: dict = {}
+    name = " ".join((clean_text(value or "", "name", errors) or "").split())
+    if errors:
+        raise Invalid("Some fields need attention.", errors)
     if len(name) > NAME_MAX:
         raise Invalid("The name is too long.", {"name": f"At most {NAME_MAX} characters."})
     return name or None

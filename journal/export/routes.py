@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from .. import analysis
 from .. import charts as chart_registry
+from ..accounts import events, web
 from ..dashboard import services as charts
 from ..errors import Invalid
 from ..records import parse_date, user_today
@@ -33,6 +34,23 @@ def require_login():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     return None
+
+
+DOWNLOADS = (
+    "export.data_csv",
+    "export.data_json",
+    "export.fhir_json",
+    "export.report_pdf",
+    "export.chart_image",
+)
+
+
+@bp.before_request
+def log_download():
+    """Write each download to the security log (the format only, never the data)."""
+    if request.endpoint in DOWNLOADS and current_user.is_authenticated:
+        name = request.endpoint.removeprefix("export.")
+        events.record("export", current_user.id, export=name, **web.client())
 
 
 @bp.after_request

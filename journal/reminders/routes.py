@@ -3,8 +3,9 @@
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..accounts import web
 from ..errors import Invalid
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from . import bp, calendar, services
 from .forms import KIND_LABELS, RemindersForm, fill, form_to_data
 
@@ -37,14 +38,19 @@ def settings():
         status = 422
     else:
         fill(form, saved)
+    return render_settings(form, saved), status
+
+
+def render_settings(form: RemindersForm, saved: dict, new_calendar_url: str | None = None) -> str:
+    """Render the settings page (with a just-made calendar URL, shown only this once)."""
     return render_template(
         "reminders/settings.html",
         form=form,
         prefs=saved,
         kind_labels=KIND_LABELS,
         devices=services.count_subscriptions(current_user),
-        new_calendar_url=None,
-    ), status
+        new_calendar_url=new_calendar_url,
+    )
 
 
 @bp.route("/calendar", methods=["POST"])
@@ -60,14 +66,7 @@ def calendar_subscription():
     saved = services.preferences_dict(services.preference_for(current_user))
     fill(form, saved)
     url = url_for("reminders.calendar_feed", secret=secret, _external=True)
-    return render_template(
-        "reminders/settings.html",
-        form=form,
-        prefs=saved,
-        kind_labels=KIND_LABELS,
-        devices=services.count_subscriptions(current_user),
-        new_calendar_url=url,
-    )
+    return render_settings(form, saved, url)
 
 
 def ics_response(data: bytes, download: bool) -> Response:
@@ -87,9 +86,9 @@ def calendar_download():
 
 
 @bp.route("/<secret>.ics")
-@limiter.limit("60 per minute")
 def calendar_feed(secret: str):
     """Serve the calendar at its secret subscription URL; 404 once revoked."""
+    web.take("calendar_feed")
     owner = services.calendar_owner(secret)
     return ics_response(calendar.build(owner, request.host), download=False)
 

@@ -7,6 +7,7 @@ from ..auth.services import known_timezones
 from ..checkins import services as checkins
 from ..errors import Invalid
 from ..extensions import db
+from ..fields import clean_text
 from ..instruments import INSTRUMENTS, Instrument
 from ..models import User
 from ..records import user_today
@@ -78,6 +79,7 @@ def clean_settings(user: User, data: dict) -> dict:
         if name is not None and not isinstance(name, str):
             errors["display_name"] = "A name is text."
         else:
+            name = clean_text(name or "", "display_name", errors)
             name = " ".join((name or "").split()) or None
             if name and len(name) > DISPLAY_NAME_MAX:
                 errors["display_name"] = f"Use at most {DISPLAY_NAME_MAX} characters."

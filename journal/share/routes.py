@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from .. import models
+from ..accounts import events, web
 from ..dashboard import services as charts
 from ..errors import Invalid
 from ..export import report
@@ -69,6 +70,7 @@ def index():
             field = fields.get(name)
             (field.errors if field is not None else form.form_errors).append(message)
         return render_index(form, 422)
+    events.record("share_created", current_user.id, share_id=str(link.id), **web.client())
     url = url_for("share.view", token=token, _external=True)
     fresh = ShareForm(formdata=None)
     fill_defaults(fresh)
@@ -81,6 +83,7 @@ def index():
 def revoke(share_id: int):
     """Revoke a link at once."""
     services.revoke_share(current_user, share_id)
+    events.record("share_revoked", current_user.id, share_id=str(share_id), **web.client())
     flash("Link revoked: it no longer opens.", "info")
     return redirect(url_for("share.index"))
 
@@ -95,6 +98,8 @@ def private(response: Response) -> Response:
 def view(token: str):
     """Show the therapist the report's content and interactive charts (logs the opening)."""
     link = services.open_share(token)
+    # Like share_opens, the owner's log holds the time only, nothing about who opened it.
+    events.record("share_opened", link.user_id, share_id=str(link.id))
     owner = services.owner(link)
     the_report, _inputs = report.build_report(
         owner, link.start_date, link.end_date, link.include_reflections, limits=report.FULL

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from .. import models, paging
 from ..errors import Invalid, NotFound
 from ..extensions import db
+from ..fields import clean_text
 from ..models import ShareLink, ShareOpen, User
 from ..records import iso, parse_date, user_today
 
@@ -100,7 +101,7 @@ def clean_share(user: User, data: dict) -> dict:
     if label is not None and not isinstance(label, str):
         errors["label"] = "A label is text."
     else:
-        label = " ".join((label or "").split()) or None
+        label = " ".join((clean_text(label or "", "label", errors) or "").split()) or None
         if label and len(label) > LABEL_MAX:
             errors["label"] = f"Use at most {LABEL_MAX} characters."
     if errors:

@@ -24,10 +24,11 @@ const dataCache = (user) => `${PREFIX}data-${user}`;
 const USER_CACHE = /^mj-(?:pages|data)-([0-9a-f]+)/;
 const NETWORK_TIMEOUT_MS = 3000;
 const SYNC_TAG = 'journal-sync';
-// Never cached, never answered from a cache: sign-in, exports, share links and tokens.
+// Never cached, never answered from a cache: sign-in, exports, share links, tokens and the account
+// pages (devices, password, deletion).
 const NEVER_CACHED = [
   '/auth/', '/export/', '/s/', '/shares', '/api/v1/auth/', '/api/v1/me', '/api/v1/csrf',
-  '/api/v1/shares', '/sw.js',
+  '/api/v1/shares', '/sw.js', '/settings/account',
 ];
 
 // --- install and activate ----------------------------------------------------------------
@@ -83,15 +84,15 @@ async function noteUser(user) {
 
 // --- strategies ------------------------------------------------------------------------------
 
-/** Tell whether the server asked that this answer never be stored. */
-const noStore = (response) => /no-store/.test(response.headers.get('Cache-Control') || '');
-
 /** Store a network answer under the key of the person it belongs to (if it may be stored). */
 async function remember(request, response, kind, since) {
   if (response.type !== 'basic' || since !== epoch) return; // opaque redirects name nobody
   const user = response.headers.get(CONFIG.userHeader);
   await noteUser(user || null);
-  if (!user || !response.ok || response.redirected || noStore(response)) return;
+  // Every signed-in answer says Cache-Control: no-store, which keeps it out of the browser's HTTP
+  // cache and proxies. This per-person cache is the offline journal itself (dropped at sign-out)
+  // and ignores it: what must never be stored here is NEVER_CACHED, matched before any strategy.
+  if (!user || !response.ok || response.redirected) return;
   const cache = await caches.open(kind === 'page' ? pagesCache(user) : dataCache(user));
   await cache.put(request, response);
 }
@@ -288,6 +289,20 @@ function signOut({ user }) {
   });
 }
 
+/** Store the chart data a stored page draws (its data-src URLs), so the page draws offline too.
+ *
+ * Signed-in answers are Cache-Control: no-store, so the browser's HTTP cache no longer holds
+ * charts a page fetched before this worker controlled it; only this cache can. */
+async function warmData(html, user, since) {
+  const sources = [...html.matchAll(/data-src="(\/api\/[^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
+  for (const src of sources) {
+    if (since !== epoch) return;
+    if (await caches.match(src, { cacheName: dataCache(user), ignoreVary: true })) continue;
+    const response = await fetch(src, { credentials: 'same-origin' });
+    await remember(new Request(src), response, 'data', since);
+  }
+}
+
 /** Fetch the offline pages this person has not stored yet (stored under the answer's user). */
 async function warm({ user }) {
   const since = epoch;
@@ -298,7 +313,11 @@ async function warm({ user }) {
     try {
       // manual: a redirect (say, to today's existing check-in) is not stored as this page.
       const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
+      const copy = response.clone();
       await remember(new Request(url), response, 'page', since);
+      if (response.ok && /text\/html/.test(response.headers.get('Content-Type') || '')) {
+        await warmData(await copy.text(), user, since);
+      }
     } catch {
       return { ok: false }; // offline: try again on the next page load
     }

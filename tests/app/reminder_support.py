@@ -1,39 +1,17 @@
 """Helpers for the reminder tests: a real SMTP server, an app that mails to it, and factories."""
 
-import email
-import socket
 from datetime import UTC, datetime, time
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 from py_vapid import Vapid
 
 from journal.extensions import db
 from journal.models import User
 from journal.reminders.models import ReminderPreference
 from tests.conftest import app_with_schema
+from tests.smtp import running_smtp, smtp_config
 
 BASE_URL = "https://journal.example.org"
-
-
-class Inbox(Message):
-    """Keep every message the server receives."""
-
-    def __init__(self):
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message):
-        """Store one received message."""
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    """Return a loopback port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def vapid_pem() -> str:
@@ -46,12 +24,8 @@ def vapid_pem() -> str:
 @pytest.fixture
 def inbox():
     """Start a local SMTP server (aiosmtpd) for the test; yield (port, inbox)."""
-    box = Inbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield port, box
-    controller.stop()
+    with running_smtp() as (port, box):
+        yield port, box
 
 
 def reminder_config(smtp_port: int | None, **overrides) -> dict:
@@ -63,11 +37,7 @@ def reminder_config(smtp_port: int | None, **overrides) -> dict:
         "JOURNAL_VAPID_SUBJECT": "mailto:ops@example.org",
     }
     if smtp_port is not None:
-        config.update(
-            JOURNAL_SMTP_HOST="127.0.0.1",
-            JOURNAL_SMTP_PORT=str(smtp_port),
-            JOURNAL_SMTP_SECURITY="none",
-        )
+        config.update(smtp_config(smtp_port))
     return {**config, **overrides}
 
 

@@ -29,12 +29,12 @@ def test_register_creates_account_and_signs_in(api, app):
     assert api.get("/api/v1/me").get_json()["email"] == "new@example.com"
 
 
-def test_password_is_stored_as_scrypt_hash(api, app):
-    """The password is hashed with scrypt, never stored as given."""
+def test_password_is_stored_as_argon2id_hash(api, app):
+    """The password is hashed with argon2id, never stored as given."""
     api.post("/api/v1/auth/register", register_body())
     with app.app_context():
         stored = db.session.scalars(select(User)).one().password_hash
-    assert stored.startswith("scrypt:") and PASSWORD not in stored
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
 @pytest.mark.parametrize(

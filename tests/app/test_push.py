@@ -22,8 +22,9 @@ from journal.extensions import db
 from journal.models import utcnow
 from journal.reminders import push, run
 from journal.reminders.models import PushSubscription, ReminderPreference, ReminderSent
-from tests.app.reminder_support import free_port, reminder_config
+from tests.app.reminder_support import reminder_config
 from tests.conftest import Api, app_with_schema
+from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER = ROOT / "node_modules" / "web-push-testing" / "src" / "bin" / "server.js"

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 from sqlalchemy import select
 
+from journal.config import Defaults
 from journal.extensions import db
 from journal.models import TreatmentSession, utcnow
 from journal.reminders.models import ReminderPreference
-from tests.conftest import csrf_from
+from tests.conftest import app_with_schema, csrf_from
 
 
 def plan_session(app, user_id: int, when: datetime, clinic: str = "Riverside <Clinic>") -> None:
@@ -166,3 +167,15 @@ def test_the_settings_page_saves_and_shows_errors(app, auth_api, client, user):
 def test_settings_links_to_reminders(logged_in):
     """The main settings page leads to the reminders page."""
     assert 'href="/reminders/"' in logged_in.get("/settings/").text
+
+
+def test_guessing_secret_urls_is_throttled_per_address():
+    """Past the feed limit an address gets 429 with Retry-After, counted in shared storage."""
+    for app in app_with_schema(
+        JOURNAL_THROTTLE={**Defaults.JOURNAL_THROTTLE, "calendar_feed": (3, 60)}
+    ):
+        stranger = app.test_client()
+        answers = [stranger.get(f"/reminders/{'x' * 32}.ics").status_code for _ in range(4)]
+        assert answers == [404, 404, 404, 429]
+        refused = stranger.get(f"/reminders/{'x' * 32}.ics")
+        assert int(refused.headers["Retry-After"]) > 0

@@ -4,7 +4,7 @@ import pytest
 
 from journal.extensions import db
 from journal.models import User
-from tests.conftest import csrf_from, new_id
+from tests.conftest import PASSWORD, csrf_from, new_id
 
 
 def patch(api, body, **kwargs):
@@ -105,7 +105,7 @@ def test_registration_defaults_region_from_zone(api, zone, region, line):
     """No region chosen at registration: it comes from the zone; /help shows its lines."""
     response = api.post(
         "/api/v1/auth/register",
-        {"email": f"{region.lower()}@example.com", "password": "long enough", "timezone": zone},
+        {"email": f"{region.lower()}@example.com", "password": PASSWORD, "timezone": zone},
     )
     assert response.status_code == 201
     assert response.get_json()["user"]["region"] == region
@@ -121,7 +121,7 @@ def test_registration_page_defaults_region_from_zone(client):
         data={
             "csrf_token": csrf_from(html),
             "email": "london@example.com",
-            "password": "long enough",
+            "password": PASSWORD,
             "timezone": "Europe/London",
             "region": "",
         },

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from werkzeug.serving import make_server
 
 from journal import create_app
+from journal.config import Defaults
 from journal.extensions import db
 from tests.conftest import PASSWORD, test_config
 
@@ -89,6 +90,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("report", "/export/report", signed_in=True),
     PageSpec("shares", "/shares/", signed_in=True),
     PageSpec("pending", "/pending", signed_in=True),
+    PageSpec("forgot", "/auth/forgot"),
+    PageSpec("account", "/settings/account", signed_in=True),
+    PageSpec("account-password", "/settings/account/password", signed_in=True),
+    PageSpec("account-email", "/settings/account/email", signed_in=True),
+    PageSpec("account-activity", "/settings/account/activity", signed_in=True),
+    PageSpec("account-delete", "/settings/account/delete", signed_in=True),
+    PageSpec("account-two-step", "/settings/account/two-step", signed_in=True),
 )
 
 
@@ -143,8 +151,12 @@ def serve_app(database_url: str, **config) -> Iterator[LiveServer]:
     """Create the schema, serve the app, and drop the schema and close connections afterwards.
 
     `database_url` must be shared by threads: a SQLite *file* or a server database, never
-    in-memory SQLite. CSRF and rate limits keep their defaults: the browser goes through them.
+    in-memory SQLite. CSRF and sign-in limits keep their defaults: the browser goes through them.
+    Only sign-ups per address are raised: one server serves a whole module's sign-ups from
+    127.0.0.1, more than the 20 an hour one address may make.
     """
+    throttle = {**Defaults.JOURNAL_THROTTLE, "signup_address": (1000, 3600)}
+    config = {"JOURNAL_THROTTLE": throttle, **config}
     app = create_app(test_config(SQLALCHEMY_DATABASE_URI=database_url, **config))
     with app.app_context():
         db.create_all()

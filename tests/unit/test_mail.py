@@ -1,49 +1,8 @@
 """Mail goes through a real SMTP server (aiosmtpd, started by the test), as plain text and HTML."""
 
-import email
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.handlers import Message
 
 from journal import mail
-
-
-class Inbox(Message):
-    """Keep every message the server receives."""
-
-    def __init__(self):
-        super().__init__()
-        self.messages: list[email.message.Message] = []
-
-    def handle_message(self, message):
-        """Store one received message."""
-        self.messages.append(message)
-
-
-def free_port() -> int:
-    """Return a port nothing listens on."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """Start a local SMTP server; yield (config, inbox)."""
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    config = {
-        "JOURNAL_SMTP_HOST": "127.0.0.1",
-        "JOURNAL_SMTP_PORT": str(port),
-        "JOURNAL_SMTP_SECURITY": "none",
-        "JOURNAL_MAIL_FROM": "Mood Journal <journal@example.org>",
-    }
-    yield config, inbox
-    controller.stop()
 
 
 def test_a_message_arrives_with_text_html_and_headers(smtp_server):

@@ -1,0 +1,1 @@
+"""Accounts the person controls: server-side sessions, account actions, throttling, the log."""

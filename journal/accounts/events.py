@@ -1,0 +1,84 @@
+"""The security log: stored for "Account activity" and written as one JSON log line each."""
+
+import json
+import logging
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import User
+from . import clock
+from .models import SecurityEvent
+
+log = logging.getLogger("journal.security")
+
+LABELS = {
+    "signin": "Signed in",
+    "signin_failed": "Sign-in failed (wrong password)",
+    "signin_throttled": "Sign-in refused (too many attempts)",
+    "signout": "Signed out",
+    "session_ended": "A session was ended",
+    "sessions_ended": "All other sessions were ended",
+    "password_changed": "Password changed",
+    "password_reset_requested": "Password reset e-mail requested",
+    "password_reset": "Password reset",
+    "email_changed": "E-mail address changed",
+    "export": "Data exported",
+    "share_created": "Share link created",
+    "share_opened": "Share link opened",
+    "share_revoked": "Share link revoked",
+    "account_deleted": "Account deleted",
+    "two_step_enabled": "Two-step sign-in turned on",
+    "two_step_disabled": "Two-step sign-in turned off",
+    "two_step_failed": "Two-step sign-in failed (wrong code)",
+}
+
+
+def record(
+    kind: str,
+    user_id: int | None,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    commit: bool = True,
+    **details: str,
+) -> None:
+    """Store one event and log it as JSON; details are ids and formats, never health data."""
+    if kind not in LABELS:
+        raise ValueError(f"unknown security event {kind!r}")
+    now = clock.now()
+    agent = (user_agent or "")[:255] or None
+    # A deleted account keeps no rows, this one included: its deletion is only logged.
+    if kind != "account_deleted":
+        db.session.add(
+            SecurityEvent(
+                user_id=user_id,
+                kind=kind,
+                created_at=now,
+                ip=(ip or "")[:45] or None,
+                user_agent=agent,
+            )
+        )
+        if commit:
+            db.session.commit()
+    line = {"event": kind, "user_id": user_id, "ip": ip, "user_agent": agent, **details}
+    log.info(json.dumps({"at": now.isoformat(), **line}, sort_keys=True))
+
+
+def recent(user: User, limit: int = 100) -> list[dict]:
+    """Return the user's latest events, newest first, for the activity page and API."""
+    rows = db.session.scalars(
+        select(SecurityEvent)
+        .where(SecurityEvent.user_id == user.id)
+        .order_by(SecurityEvent.created_at.desc(), SecurityEvent.id.desc())
+        .limit(limit)
+    )
+    return [
+        {
+            "kind": row.kind,
+            "label": LABELS.get(row.kind, row.kind),
+            "created_at": row.created_at,
+            "ip": row.ip,
+            "user_agent": row.user_agent,
+        }
+        for row in rows
+    ]

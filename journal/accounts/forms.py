@@ -1,0 +1,60 @@
+"""Forms for the account pages (Flask-WTF adds CSRF to each)."""
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import InputRequired
+
+
+def password_field(label: str, autocomplete: str) -> PasswordField:
+    """Return a required password field with the right autocomplete hint."""
+    return PasswordField(
+        label, validators=[InputRequired()], render_kw={"autocomplete": autocomplete}
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    """The current password and a new one."""
+
+    current_password = password_field("Current password", "current-password")
+    new_password = password_field("New password (8 characters or more)", "new-password")
+
+
+class EmailChangeForm(FlaskForm):
+    """A new e-mail address, confirmed with the password."""
+
+    email = EmailField("New e-mail address", validators=[InputRequired()])
+    password = password_field("Your password", "current-password")
+
+
+class DeleteForm(FlaskForm):
+    """The password, confirming deletion."""
+
+    password = password_field("Your password", "current-password")
+
+
+class ForgotForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = EmailField(
+        "Your e-mail address", validators=[InputRequired()], render_kw={"autocomplete": "email"}
+    )
+
+
+class ResetForm(FlaskForm):
+    """A new password."""
+
+    new_password = password_field("New password (8 characters or more)", "new-password")
+
+
+class ConfirmForm(FlaskForm):
+    """A button and its CSRF token (ending sessions)."""
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[InputRequired()],
+        render_kw={"autocomplete": "one-time-code", "autocapitalize": "off", "spellcheck": "false"},
+    )
