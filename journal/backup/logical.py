@@ -123,7 +123,9 @@ def reset_sequences(connection: Connection, metadata: MetaData) -> None:
     if connection.dialect.name != "postgresql":
         return
     for table in metadata.sorted_tables:
-        if "id" not in table.columns or not table.columns["id"].primary_key:
+        column = table.columns.get("id")
+        # Only integer ids have a sequence (user_keys, for one, is keyed by its key id text).
+        if column is None or not column.primary_key or column.type.python_type is not int:
             continue
         name = table.name
         connection.execute(
