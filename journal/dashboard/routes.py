@@ -31,7 +31,8 @@ def index():
         today=today,
         todays_checkin=checkins.occupant(current_user, "daily", today),
         quick_client_id=str(uuid.uuid4()),
-        due=settings.due_list(current_user),
+        # What is due today is in the "Due now" list; this card shows what comes next.
+        upcoming=[(i, on) for i, on in settings.due_list(current_user) if on > today],
         device_due=reminders_due.device_due(current_user, today),
         recent=checkins.list_checkins(current_user, newest_first=True, limit=RECENT),
         open_prompts=reflections.open_prompts(current_user, today),
