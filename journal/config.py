@@ -2,6 +2,8 @@
 
 import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,11 +115,31 @@ def default_database_uri(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "journal.sqlite")
 
 
-def instance_secret_key(instance_path: str) -> str:
-    """Read the instance's secret key, generating it on first run."""
-    path = Path(instance_path) / "secret_key"
+def instance_file(instance_path: str, name: str, make: Callable[[], bytes]) -> bytes:
+    """Read a key file of the instance, generating it (owner-only) on first run.
+
+    Several workers start at once on the first run: each writes a complete 0600 file under a
+    temporary name and publishes it with a hard link, which fails if the name exists, so every
+    worker reads the one key that won and none reads a half-written file.
+    """
+    path = Path(instance_path) / name
     if not path.exists():
-        # Written once with owner-only permissions; never a built-in default.
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip()
+        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=f".{name}-")
+        try:
+            os.write(fd, make())
+            os.close(fd)
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
+    return path.read_bytes()
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Read the instance's secret key, generating it on first run (never a built-in default)."""
+    return (
+        instance_file(instance_path, "secret_key", lambda: secrets.token_hex(32).encode())
+        .decode()
+        .strip()
+    )

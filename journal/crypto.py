@@ -19,7 +19,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
 import secrets
 import uuid
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import ForeignKey, String, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from .config import instance_file
 from .extensions import db
 
 log = logging.getLogger(__name__)
@@ -83,13 +83,7 @@ def new_master_key() -> str:
 
 def instance_master_keys(instance_path: str) -> str:
     """Read the instance's master key file, generating it (0600) on first run."""
-    path = Path(instance_path) / "master_key"
-    if not path.exists():
-        # Owner-only from the first byte: the file is created 0600 before the key is written.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(new_master_key() + "\n")
-    return path.read_text()
+    return instance_file(instance_path, "master_key", lambda: new_master_key().encode()).decode()
 
 
 class UserKey(db.Model):

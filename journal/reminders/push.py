@@ -6,15 +6,14 @@ generated into instance/vapid_private.pem (owner-only) on first use, like the se
 
 import base64
 import json
-import os
 import re
-import tempfile
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
+
+from ..config import instance_file
 
 # The push services browsers use: Chrome/Edge/Android (FCM), Firefox (Mozilla), Safari (Apple),
 # Windows (WNS). A subscription elsewhere is refused, so the server never posts to any URL given.
@@ -83,23 +82,15 @@ def load_vapid(config, instance_path: str) -> Vapid:
         if configured.startswith("-----BEGIN"):
             return Vapid.from_pem(configured.encode())
         return Vapid.from_string(configured)
-    path = Path(instance_path) / KEY_FILE
-    if not path.exists():
-        vapid = Vapid()
-        vapid.generate_keys()
-        # Owner-only, like the secret key, and published with a hard link, which fails if the
-        # file exists: when two workers generate at once, both end up using the first key
-        # (browsers subscribed with a lost key could never be reached).
-        fd, temporary = tempfile.mkstemp(dir=instance_path, prefix=".vapid-")
-        try:
-            os.write(fd, vapid.private_pem())
-            os.close(fd)
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(temporary)
-    return Vapid.from_pem(path.read_bytes())
+    # Generated once: browsers subscribed with a lost key could never be reached again.
+    return Vapid.from_pem(instance_file(instance_path, KEY_FILE, new_vapid_pem))
+
+
+def new_vapid_pem() -> bytes:
+    """Return a new VAPID private key as PEM."""
+    vapid = Vapid()
+    vapid.generate_keys()
+    return vapid.private_pem()
 
 
 def public_key(vapid: Vapid) -> str:
