@@ -309,15 +309,21 @@ async function warm({ user }) {
   if (!user) return { ok: false };
   for (const url of CONFIG.pages) {
     if (since !== epoch) return { ok: false }; // signed out meanwhile
-    if (await caches.match(url, { cacheName: pagesCache(user), ignoreVary: true })) continue;
     try {
+      // A page stored by a visit still needs the chart data it draws.
+      const stored = await caches.match(url, { cacheName: pagesCache(user), ignoreVary: true });
+      if (stored) {
+        await warmData(await stored.text(), user, since);
+        continue;
+      }
       // manual: a redirect (say, to today's existing check-in) is not stored as this page.
       const response = await fetch(url, { credentials: 'same-origin', redirect: 'manual' });
       const copy = response.clone();
-      await remember(new Request(url), response, 'page', since);
+      // Data before the page: a stored page always has what it draws.
       if (response.ok && /text\/html/.test(response.headers.get('Content-Type') || '')) {
         await warmData(await copy.text(), user, since);
       }
+      await remember(new Request(url), response, 'page', since);
     } catch {
       return { ok: false }; // offline: try again on the next page load
     }

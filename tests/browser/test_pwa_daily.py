@@ -56,7 +56,8 @@ def test_two_saves_of_one_day_on_one_phone_are_one_entry(page: Page):
     signup(page)
     wait_for_worker(page)
     page.goto("/checkins/new")
-    wait_until_warm(page)
+    # Today is opened offline below: wait for it (and so its chart data) too, not only the form.
+    wait_until_warm(page, ("/", "/checkins/new"))
     go_offline(page.context, page)
     page.goto("/checkins/new")
     fill_checkin(page, [1] * 9, note="Morning.")
