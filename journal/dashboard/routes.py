@@ -26,14 +26,18 @@ def index():
     today = user_today(current_user)
     args = request.args
     chart_range = ranges.resolve(args.get("range"), args.get("from"), args.get("to"), today)
+    todays_checkin = checkins.occupant(current_user, "daily", today)
+    questionnaires = settings.due_list(current_user)
     return render_template(
         "dashboard/index.html",
         today=today,
-        todays_checkin=checkins.occupant(current_user, "daily", today),
+        todays_checkin=todays_checkin,
         quick_client_id=str(uuid.uuid4()),
         # What is due today is in the "Due now" list; this card shows what comes next.
-        upcoming=[(i, on) for i, on in settings.due_list(current_user) if on > today],
-        device_due=reminders_due.device_due(current_user, today),
+        upcoming=[(i, on) for i, on in questionnaires if on > today],
+        device_due=reminders_due.device_due(
+            current_user, today, questionnaires, todays_checkin is not None
+        ),
         recent=checkins.list_checkins(current_user, newest_first=True, limit=RECENT),
         open_prompts=reflections.open_prompts(current_user, today),
         instruments=instruments.INSTRUMENTS,

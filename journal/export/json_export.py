@@ -225,17 +225,8 @@ def record_meta(item: dict, prefix: str) -> dict:
         raise Invalid(f"{prefix}: bad revision.", {f"{prefix}.revision": "A whole number >= 1."})
     meta = {"client_id": client_id, "revision": revision}
     for field in ("created_at", "updated_at"):
-        value = item.get(field)
-        if value is None:
-            continue
-        try:
-            moment = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            moment = None
-        if moment is None or moment.tzinfo is None:
-            message = "An ISO 8601 date-time with a UTC offset."
-            raise Invalid(f"{prefix}: bad {field}.", {f"{prefix}.{field}": message})
-        meta[field] = moment
+        if (value := moment(item, field, prefix)) is not None:
+            meta[field] = value
     return meta
 
 

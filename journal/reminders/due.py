@@ -11,11 +11,10 @@ from datetime import date
 from flask import url_for
 from sqlalchemy import select
 
-from ..checkins import services as checkins
 from ..extensions import db
+from ..instruments import Instrument
 from ..models import Reflection, TreatmentSession, User
 from ..reflections import rules as reflection_rules
-from ..settings import services as settings
 from . import rules
 
 
@@ -59,9 +58,13 @@ def prompt_items(user: User, today: date) -> list[dict]:
     return items
 
 
-def device_due(user: User, today: date) -> dict:
-    """Return the island: today's date and everything that is or will soon be due."""
-    daily_done = checkins.occupant(user, "daily", today) is not None
+def device_due(
+    user: User, today: date, questionnaires: list[tuple[Instrument, date]], daily_done: bool
+) -> dict:
+    """Return the island: today's date and everything that is or will soon be due.
+
+    Today already holds the questionnaires' due dates and today's check-in; it passes them in.
+    """
     items = [
         {
             "kind": "daily",
@@ -71,13 +74,13 @@ def device_due(user: User, today: date) -> dict:
             "url": url_for("checkins.new"),
         }
     ]
-    for instrument, due in settings.due_list(user):
+    for instrument, on in questionnaires:
         items.append(
             {
                 "kind": "questionnaire",
                 "instrument": instrument.id,
                 "label": instrument.short_title,
-                "from": due.isoformat(),
+                "from": on.isoformat(),
                 "url": url_for("checkins.new", instrument=instrument.id),
             }
         )
