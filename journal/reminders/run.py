@@ -252,8 +252,12 @@ class Channels:
         self.config = config
         self.instance_path = instance_path
         self.report = report
-        self.email = mail.is_configured(config)
-        self.base_url = config.get("JOURNAL_BASE_URL") or "http://localhost:5000"
+        self.base_url = (config.get("JOURNAL_BASE_URL") or "").rstrip("/")
+        # The same rule as reset e-mails: a reminder whose links point at localhost is a broken
+        # e-mail in the person's inbox (and an unsubscribe link that cannot work), so none is sent.
+        self.email = mail.is_configured(config) and bool(self.base_url)
+        if mail.is_configured(config) and not self.base_url:
+            report.errors.append("JOURNAL_BASE_URL is not set: no reminder e-mail was sent")
         self.hosts = push.allowed_hosts(config)
         self.session = requests.Session()
         self._vapid: tuple | None = None

@@ -302,6 +302,15 @@ def test_a_mail_server_that_is_down_is_recorded_not_raised(person, mail_app, inb
         assert row.sent_at is None and row.error.startswith("email:")
 
 
+def test_without_a_base_url_no_email_goes_out_and_the_run_says_why(person, mail_app, inbox):
+    """No JOURNAL_BASE_URL: a reminder with links to localhost is never mailed (as with resets)."""
+    person("Europe/London", time(9), utc(2026, 1, 1))
+    mail_app.config["JOURNAL_BASE_URL"] = ""
+    output = send(mail_app, "2026-01-10T10:00:00Z")
+    assert "JOURNAL_BASE_URL is not set" in output
+    assert inbox[1].messages == [] and sent_rows(mail_app) == []
+
+
 def test_two_cron_processes_at_once_deliver_each_reminder_once(shared_app, inbox, tmp_path):
     """Two `flask send-reminders` processes (as two hosts' cron would start) send 30, not 60."""
     port, box = inbox
