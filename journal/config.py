@@ -25,12 +25,14 @@ ENV_SETTINGS = (
     "JOURNAL_SIGNUP_CONFIRM",
     "JOURNAL_MASTER_KEY",
 )
-# Environment variable -> (setting, unit) for the session lifetimes.
-SESSION_LIFETIMES = {
+# Environment variable -> (setting, unit): the session lifetimes and the security log's.
+DURATIONS = {
     "JOURNAL_SESSION_IDLE_MINUTES": ("JOURNAL_SESSION_IDLE", "minutes"),
     "JOURNAL_SESSION_MAX_HOURS": ("JOURNAL_SESSION_ABSOLUTE", "hours"),
     "JOURNAL_REMEMBER_IDLE_DAYS": ("JOURNAL_REMEMBER_IDLE", "days"),
     "JOURNAL_REMEMBER_MAX_DAYS": ("JOURNAL_REMEMBER_ABSOLUTE", "days"),
+    # How long "Account activity" keeps a sign-in's address and device (personal data).
+    "JOURNAL_SECURITY_LOG_DAYS": ("JOURNAL_SECURITY_LOG_KEPT", "days"),
 }
 
 
@@ -63,6 +65,7 @@ class Defaults:
     JOURNAL_REMEMBER_IDLE = timedelta(days=14)
     JOURNAL_REMEMBER_ABSOLUTE = timedelta(days=30)
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
+    JOURNAL_SECURITY_LOG_KEPT = timedelta(days=365)
     JOURNAL_PASSWORD_HASH_COST = "production"
     # Where links in e-mails point (https://journal.example.org); unset: no reset e-mail is sent.
     JOURNAL_BASE_URL = ""
@@ -85,7 +88,7 @@ def from_environment() -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("JOURNAL_TRUSTED_PROXIES"):
         found["JOURNAL_TRUSTED_PROXIES"] = int(os.environ["JOURNAL_TRUSTED_PROXIES"])
-    for name, (setting, unit) in SESSION_LIFETIMES.items():
+    for name, (setting, unit) in DURATIONS.items():
         if os.environ.get(name):
             found[setting] = timedelta(**{unit: float(os.environ[name])})
     if "JOURNAL_REMEMBER_ABSOLUTE" in found:

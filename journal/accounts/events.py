@@ -3,7 +3,8 @@
 import json
 import logging
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import delete, or_, select
 
 from ..extensions import db
 from ..models import User
@@ -58,10 +59,24 @@ def record(
                 user_agent=agent,
             )
         )
+        if kind == "signin":
+            forget_old(user_id, now - current_app.config["JOURNAL_SECURITY_LOG_KEPT"])
         if commit:
             db.session.commit()
     line = {"event": kind, "user_id": user_id, "ip": ip, "user_agent": agent, **details}
     log.info(json.dumps({"at": now.isoformat(), **line}, sort_keys=True))
+
+
+def forget_old(user_id: int | None, before) -> None:
+    """Delete the user's events, and those of no account, older than the retention period."""
+    # At each sign-in rather than in a cron job: a self-hoster runs no extra job, and the
+    # (user_id, created_at) index keeps it a short range delete.
+    db.session.execute(
+        delete(SecurityEvent).where(
+            or_(SecurityEvent.user_id == user_id, SecurityEvent.user_id.is_(None)),
+            SecurityEvent.created_at < before,
+        )
+    )
 
 
 def recent(user: User, limit: int = 100) -> list[dict]:

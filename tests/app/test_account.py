@@ -3,10 +3,12 @@
 import json
 import logging
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from journal.accounts import clock
 from journal.accounts.models import SecurityEvent
 from journal.extensions import db
 from journal.models import ShareOpen, User
@@ -183,6 +185,25 @@ def test_the_security_log_records_and_shows_account_activity(auth_api, app, user
     assert [line["event"] for line in lines][:2] == ["signin_failed", "signin_failed"]
     auth_api.post("/api/v1/auth/logout")
     assert kinds(app, user.id)[-1] == "signout"
+
+
+def test_a_sign_in_forgets_activity_older_than_a_year(app, user, make_user, monkeypatch):
+    """Addresses and devices are kept a year: older rows of this account and of no account go."""
+    other = make_user("alex@example.com")
+    start = clock.now()
+    Api(app.test_client()).login(user.email, "wrong password")
+    Api(app.test_client()).login("nobody@example.com", "wrong password")
+    Api(app.test_client()).login(other.email, "wrong password")
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(days=364))
+    Api(app.test_client()).login(user.email, PASSWORD)
+    assert kinds(app, user.id) == ["signin_failed", "signin"]  # still inside the year
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(days=366))
+    Api(app.test_client()).login(user.email, PASSWORD)
+    assert kinds(app, user.id) == ["signin", "signin"]
+    assert kinds(app, other.id) == ["signin_failed"]  # only at that person's own sign-in
+    with app.app_context():
+        query = select(func.count()).where(SecurityEvent.user_id.is_(None))
+        assert db.session.scalar(query) == 0
 
 
 def test_the_log_holds_no_health_data(auth_api, app, user, caplog):
