@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from datetime import time as wall_time
 
-from sqlalchemy import Boolean, Date, ForeignKey, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -67,3 +67,5 @@ class ReminderSent(db.Model):
     # Which channels delivered ("email,push"), and what went wrong if one failed.
     channels: Mapped[str | None] = mapped_column(String(32))
     error: Mapped[str | None] = mapped_column(Text)
+    # Sends tried: one that delivered nothing is tried again by a later run, up to a limit.
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -6,7 +6,8 @@ gathers what is due; then the run claims each reminder by inserting its row in t
 (unique per person, kind and local date; ON CONFLICT DO NOTHING), commits, and sends only the
 rows it won. A second run at the same moment, on another host or in another process, wins no
 row twice, so nothing is delivered twice; a crash after the claim loses a reminder rather than
-repeating it.
+repeating it. A send that delivered nothing (the mail server or every push service refused) is
+claimed again by a run at least RETRY_AFTER later, the same local day, up to MAX_ATTEMPTS tries.
 """
 
 from collections import defaultdict
@@ -15,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 import requests
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import mail
@@ -28,6 +29,8 @@ from .models import PushSubscription, ReminderPreference, ReminderSent
 
 BATCH = 500
 GONE = (404, 410)
+MAX_ATTEMPTS = 3
+RETRY_AFTER = timedelta(minutes=10)
 
 
 @dataclass
@@ -74,6 +77,8 @@ def candidates(now: datetime) -> list[Candidate]:
         .join(User, User.id == ReminderPreference.user_id)
         .where((ReminderPreference.push.is_(True)) | (ReminderPreference.email.is_(True)))
     )
+    failed = select(ReminderSent.user_id).where(retryable(now)).distinct()
+    retrying = set(db.session.scalars(failed))
     found = []
     for pref, email, zone, schedules, gad7_enabled in db.session.execute(query):
         prefs = rules.Preferences(
@@ -85,7 +90,8 @@ def candidates(now: datetime) -> list[Candidate]:
             reflections=pref.reflections,
         )
         local = rules.local_now(now, zone)
-        if pref.evaluated_on == local.date() or not rules.window_open(prefs, local):
+        looked_at = pref.evaluated_on == local.date() and pref.user_id not in retrying
+        if looked_at or not rules.window_open(prefs, local):
             continue
         since = rules.local_now(pref.created_at, zone).date()
         found.append(
@@ -214,17 +220,39 @@ def form_path(c: Candidate, kind: str) -> str:
     return "/checkins/new"
 
 
+def retryable(now: datetime):
+    """Return the condition on a sent-log row that delivered nothing and may be tried again."""
+    return and_(
+        ReminderSent.sent_at.is_(None),
+        ReminderSent.error.is_not(None),
+        ReminderSent.attempts < MAX_ATTEMPTS,
+        ReminderSent.claimed_at <= now - RETRY_AFTER,
+        # A day-old failure is not today's reminder any more.
+        ReminderSent.claimed_at > now - timedelta(days=1),
+    )
+
+
 def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
-    """Insert sent-log rows, skipping any another run holds; return (id, user, kind) of ours."""
+    """Insert sent-log rows, or take back failed ones; return (id, user, kind) of ours.
+
+    A row another run holds, or one already sent, is skipped. A retryable failed row is updated
+    in the same statement, and the update's condition clears its error, so of two runs at once
+    only one takes it back.
+    """
     if not rows:
         return []
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(ReminderSent)
-        .values(rows)
-        .on_conflict_do_nothing(index_elements=["user_id", "kind", "local_date"])
-        .returning(ReminderSent.id, ReminderSent.user_id, ReminderSent.kind)
-    )
+    now = rows[0]["claimed_at"]
+    insert = dialect.insert(ReminderSent).values(rows)
+    statement = insert.on_conflict_do_update(
+        index_elements=["user_id", "kind", "local_date"],
+        set_={
+            "claimed_at": insert.excluded.claimed_at,
+            "attempts": ReminderSent.attempts + 1,
+            "error": None,
+        },
+        where=retryable(now),
+    ).returning(ReminderSent.id, ReminderSent.user_id, ReminderSent.kind)
     won = [tuple(row) for row in db.session.execute(statement)]
     db.session.commit()
     return won

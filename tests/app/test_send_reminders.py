@@ -302,6 +302,57 @@ def test_a_mail_server_that_is_down_is_recorded_not_raised(person, mail_app, inb
         assert row.sent_at is None and row.error.startswith("email:")
 
 
+def attempts(app) -> list[tuple]:
+    """Return each sent-log row as (attempts, delivered, error prefix)."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(ReminderSent.attempts, ReminderSent.sent_at, ReminderSent.error)
+        ).all()
+    return [(n, sent is not None, (error or "")[:5]) for n, sent, error in rows]
+
+
+def test_a_failed_send_is_tried_again_later_the_same_day(mail_app, inbox, person):
+    """Mail server down at 10:00: not resent at 10:05, sent at 10:15 once it is back, then never."""
+    person("Europe/London", time(9), utc(2026, 1, 1))
+    port = mail_app.config["JOURNAL_SMTP_PORT"]
+    mail_app.config["JOURNAL_SMTP_PORT"] = "1"  # nothing listens on port 1
+    assert "1 reminders, 0 e-mails" in send(mail_app, "2026-01-10T10:00:00Z")
+    mail_app.config["JOURNAL_SMTP_PORT"] = port
+    assert "0 reminders" in send(mail_app, "2026-01-10T10:05:00Z")  # too soon
+    assert "1 reminders, 1 e-mails" in send(mail_app, "2026-01-10T10:15:00Z")
+    assert attempts(mail_app) == [(2, True, "")]
+    assert "0 reminders" in send(mail_app, "2026-01-10T10:30:00Z")
+    assert len(inbox[1].messages) == 1
+
+
+def test_a_send_that_keeps_failing_stops_after_three_tries(mail_app, inbox, person):
+    """Three failures 10 minutes apart, then the run leaves it (and the next day starts anew)."""
+    person("Europe/London", time(9), utc(2026, 1, 1))
+    mail_app.config["JOURNAL_SMTP_PORT"] = "1"
+    for minute in ("00", "10", "20"):
+        assert "1 reminders, 0 e-mails" in send(mail_app, f"2026-01-10T10:{minute}:00Z")
+    assert "0 reminders" in send(mail_app, "2026-01-10T10:40:00Z")
+    assert attempts(mail_app) == [(3, False, "email")]
+    assert "1 reminders" in send(mail_app, "2026-01-11T10:00:00Z")  # the next local day
+
+
+def test_a_crash_after_the_claim_is_not_retried(mail_app, inbox, person):
+    """A claimed row with no error (the run died before sending) is never sent twice."""
+    user_id = person("Europe/London", time(9), utc(2026, 1, 1))
+    with mail_app.app_context():
+        db.session.add(
+            ReminderSent(
+                user_id=user_id,
+                kind="daily",
+                local_date=date(2026, 1, 10),
+                claimed_at=utc(2026, 1, 10, 9, 30),
+            )
+        )
+        db.session.commit()
+    assert "0 reminders" in send(mail_app, "2026-01-10T10:00:00Z")
+    assert inbox[1].messages == []
+
+
 def test_without_a_base_url_no_email_goes_out_and_the_run_says_why(person, mail_app, inbox):
     """No JOURNAL_BASE_URL: a reminder with links to localhost is never mailed (as with resets)."""
     person("Europe/London", time(9), utc(2026, 1, 1))
