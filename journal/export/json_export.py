@@ -76,23 +76,14 @@ def sections(user: User):
 
 
 def export_share(link: ShareLink) -> dict:
-    """Serialise a share link for the export: its token hash, never a token."""
+    """Serialise a share link for the export: the API's fields, its token hash and its opens."""
     opens = db.session.scalars(
         select(ShareOpen.opened_at).where(ShareOpen.share_id == link.id).order_by(ShareOpen.id)
     )
-    return {
-        "token_sha256": link.token_hash,
-        "label": link.label,
-        "from": iso(link.start_date),
-        "to": iso(link.end_date),
-        "include_reflections": link.include_reflections,
-        "created_at": iso(link.created_at),
-        "expires_at": iso(link.expires_at),
-        "revoked_at": iso(link.revoked_at),
-        "last_opened_at": iso(link.last_opened_at),
-        "open_count": link.open_count,
-        "opens": [iso(moment) for moment in opens],
-    }
+    fields = shares.share_to_dict(link)
+    # The row id and status are this server's; an import makes a new row and works status out.
+    del fields["id"], fields["status"]
+    return {"token_sha256": link.token_hash, **fields, "opens": [iso(m) for m in opens]}
 
 
 def share_links(user: User) -> list[ShareLink]:
