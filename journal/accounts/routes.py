@@ -189,9 +189,6 @@ def reset(token):
     return render_template("account/reset.html", form=form), status
 
 
-SETUP_KEY = "totp_setup"
-
-
 @bp.route("/settings/account/two-step", methods=["GET", "POST"])
 @login_required
 def two_step():
@@ -203,14 +200,13 @@ def two_step():
             left=totp.recovery_left(current_user),
         )
     form = CodeForm()
-    # The secret waits in the signed session until a code proves the app has it.
-    secret = session.get(SETUP_KEY) or totp.new_secret()
-    session[SETUP_KEY] = secret
+    secret = session.get(totp.SETUP_KEY) or totp.new_secret()
+    session[totp.SETUP_KEY] = secret
     status = 200
     if form.validate_on_submit():
         codes = totp.enable(current_user, secret, form.code.data)
         if codes:
-            session.pop(SETUP_KEY, None)
+            session.pop(totp.SETUP_KEY, None)
             events.record("two_step_enabled", current_user.id, **web.client())
             # Rendered, not redirected: the codes must not travel in a flash cookie.
             return render_template("account/two_step_codes.html", codes=codes), 201

@@ -14,6 +14,8 @@ from .sessions import token_hash
 
 ISSUER = "Mood Journal"
 RECOVERY_CODES = 10
+# Where a setup's secret waits (the signed session) until a code proves the app has it.
+SETUP_KEY = "totp_setup"
 
 
 def new_secret() -> str:
@@ -21,10 +23,14 @@ def new_secret() -> str:
     return pyotp.random_base32(32)
 
 
+def provisioning_uri(user: User, secret: str) -> str:
+    """Return the otpauth:// URI an authenticator app reads."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
 def qr_data_uri(user: User, secret: str) -> str:
     """Return the otpauth:// QR code as an SVG data URI for an <img> (no script, no markup)."""
-    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
-    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+    return segno.make(provisioning_uri(user, secret), error="m").svg_data_uri(scale=5, border=2)
 
 
 def matching_step(secret: str, code: object) -> int | None:

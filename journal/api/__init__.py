@@ -27,6 +27,7 @@ def register(api: Api) -> None:
         settings,
         shares,
         treatments,
+        two_step,
     )
 
     modules = (
@@ -40,6 +41,7 @@ def register(api: Api) -> None:
         charts,
         shares,
         reminders,
+        two_step,
     )
     for module in modules:
         api.register_blueprint(module.bp)

@@ -7,7 +7,7 @@ import pyotp
 from sqlalchemy import select, text
 
 from journal.accounts import clock
-from journal.accounts.models import RecoveryCode, TotpCredential
+from journal.accounts.models import RecoveryCode, SecurityEvent, TotpCredential
 from journal.extensions import db
 from tests.conftest import PASSWORD, Api, csrf_from
 
@@ -111,3 +111,49 @@ def test_turning_it_off_needs_the_password(logged_in, app, user, monkeypatch):
         "/settings/account/two-step/off", data={"password": PASSWORD, "csrf_token": csrf_from(page)}
     )
     assert Api(app.test_client()).login(user.email).status_code == 200
+
+
+def test_the_api_turns_it_on_with_a_code_and_off_with_the_password(
+    auth_api, app, user, monkeypatch
+):
+    """Setup gives a key and QR; a wrong code is 422; a right one turns it on, once."""
+    assert auth_api.get("/api/v1/auth/two-step").get_json() == {
+        "enabled": False,
+        "recovery_codes_left": 0,
+    }
+    assert auth_api.post("/api/v1/auth/two-step", {"code": "123456"}).status_code == 409
+    setup = auth_api.post("/api/v1/auth/two-step/setup").get_json()
+    assert setup["qr_svg"].startswith("data:image/svg+xml")
+    assert f"secret={setup['secret']}" in setup["otpauth_uri"]
+    authenticator = pyotp.TOTP(setup["secret"])
+    wrong = auth_api.post("/api/v1/auth/two-step", {"code": "000000"})
+    assert wrong.status_code == 422 and wrong.get_json()["error"]["fields"] == {
+        "code": "Not right."
+    }
+    done = auth_api.post("/api/v1/auth/two-step", {"code": authenticator.now()})
+    assert done.status_code == 201 and len(done.get_json()["recovery_codes"]) == 10
+    assert auth_api.get("/api/v1/auth/two-step").get_json()["enabled"] is True
+    assert auth_api.post("/api/v1/auth/two-step/setup").status_code == 409
+    assert Api(app.test_client()).login(user.email).status_code == 401  # the code is asked for
+    refused = auth_api.delete("/api/v1/auth/two-step", json={"password": "not it"})
+    assert refused.status_code == 403
+    assert auth_api.delete("/api/v1/auth/two-step", json={"password": PASSWORD}).status_code == 204
+    assert Api(app.test_client()).login(user.email).status_code == 200
+    assert kinds_logged(app, user.id) >= {"two_step_enabled", "two_step_disabled"}
+
+
+def test_a_setup_is_kept_only_in_its_own_session(auth_api, app, user):
+    """A key made on one device cannot be confirmed from another session of the same account."""
+    secret = auth_api.post("/api/v1/auth/two-step/setup").get_json()["secret"]
+    other = Api(app.test_client())
+    assert other.login(user.email).status_code == 200
+    code = pyotp.TOTP(secret).now()
+    assert other.post("/api/v1/auth/two-step", {"code": code}).status_code == 409
+    assert auth_api.post("/api/v1/auth/two-step", {"code": code}).status_code == 201
+
+
+def kinds_logged(app, user_id) -> set[str]:
+    """Return the kinds of security event stored for the user."""
+    with app.app_context():
+        query = select(SecurityEvent.kind).where(SecurityEvent.user_id == user_id)
+        return set(db.session.scalars(query))
