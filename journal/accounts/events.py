@@ -6,6 +6,7 @@ import logging
 from flask import current_app
 from sqlalchemy import delete, or_, select
 
+from .. import paging
 from ..extensions import db
 from ..models import User
 from . import clock
@@ -79,21 +80,24 @@ def forget_old(user_id: int | None, before) -> None:
     )
 
 
-def recent(user: User, limit: int = 100) -> list[dict]:
-    """Return the user's latest events, newest first, for the activity page and API."""
-    rows = db.session.scalars(
-        select(SecurityEvent)
-        .where(SecurityEvent.user_id == user.id)
-        .order_by(SecurityEvent.created_at.desc(), SecurityEvent.id.desc())
-        .limit(limit)
-    )
-    return [
-        {
-            "kind": row.kind,
-            "label": LABELS.get(row.kind, row.kind),
-            "created_at": row.created_at,
-            "ip": row.ip,
-            "user_agent": row.user_agent,
-        }
-        for row in rows
-    ]
+# Newest first; the id breaks ties between events of the same instant (the paging key).
+ORDER = (SecurityEvent.created_at, SecurityEvent.id)
+
+
+def recent(user: User, limit: int = 100, after: tuple | None = None) -> list[SecurityEvent]:
+    """Return up to `limit` of the user's events, newest first, after a paging key if given."""
+    query = select(SecurityEvent).where(SecurityEvent.user_id == user.id)
+    if after is not None:
+        query = query.where(paging.after(ORDER, after, descending=True))
+    return list(db.session.scalars(query.order_by(*(c.desc() for c in ORDER)).limit(limit)))
+
+
+def event_dict(row: SecurityEvent) -> dict:
+    """Describe one event for the activity page and API."""
+    return {
+        "kind": row.kind,
+        "label": LABELS.get(row.kind, row.kind),
+        "created_at": row.created_at,
+        "ip": row.ip,
+        "user_agent": row.user_agent,
+    }

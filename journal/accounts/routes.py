@@ -131,7 +131,7 @@ def activity():
     """Show the account's latest security events."""
     return render_template(
         "account/activity.html",
-        events=events.recent(current_user),
+        events=[events.event_dict(row) for row in events.recent(current_user)],
         zone=ZoneInfo(current_user.timezone),
     )
 

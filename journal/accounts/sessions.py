@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
+from .. import paging
 from ..errors import NotFound
 from ..extensions import db
 from ..models import User
@@ -159,28 +160,44 @@ def end_all(user: User, keep_token: str | None = None) -> int:
     return count
 
 
+# Newest sign-in first for the API's pages: last use changes, a paging key must not.
+PAGE_ORDER = (LoginSession.id,)
+
+
+def live(user: User, now: datetime):
+    """Return the query for the user's sessions that have not expired."""
+    return select(LoginSession).where(
+        LoginSession.user_id == user.id,
+        LoginSession.expires_at > now,
+        LoginSession.idle_expires_at > now,
+    )
+
+
 def listing(user: User, current_token: str | None) -> list[dict]:
     """Return the user's live sessions, newest use first, marking the current one."""
-    current = token_hash(current_token) if current_token else None
-    now = clock.now()
-    rows = db.session.scalars(
-        select(LoginSession)
-        .where(LoginSession.user_id == user.id, LoginSession.expires_at > now)
-        .order_by(LoginSession.last_used_at.desc())
-    )
-    return [
-        {
-            "id": row.id,
-            "device": row.device,
-            "created_at": row.created_at,
-            "last_used_at": row.last_used_at,
-            "expires_at": min(row.idle_expires_at, row.expires_at),
-            "remember": row.remember,
-            "current": row.token_hash == current,
-        }
-        for row in rows
-        if row.idle_expires_at > now
-    ]
+    query = live(user, clock.now()).order_by(LoginSession.last_used_at.desc())
+    return [session_dict(row, current_token) for row in db.session.scalars(query)]
+
+
+def page_of(user: User, limit: int, after: tuple | None) -> list[LoginSession]:
+    """Return up to `limit` live sessions, newest sign-in first, after a paging key if given."""
+    query = live(user, clock.now())
+    if after is not None:
+        query = query.where(paging.after(PAGE_ORDER, after, descending=True))
+    return list(db.session.scalars(query.order_by(LoginSession.id.desc()).limit(limit)))
+
+
+def session_dict(row: LoginSession, current_token: str | None) -> dict:
+    """Describe one signed-in device, marking the one holding current_token."""
+    return {
+        "id": row.id,
+        "device": row.device,
+        "created_at": row.created_at,
+        "last_used_at": row.last_used_at,
+        "expires_at": min(row.idle_expires_at, row.expires_at),
+        "remember": row.remember,
+        "current": bool(current_token) and row.token_hash == token_hash(current_token),
+    }
 
 
 def is_expired(login: LoginSession, now: datetime) -> bool:

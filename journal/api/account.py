@@ -5,9 +5,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
+from .. import paging
 from ..accounts import events, notify, services, sessions, web
 from . import require_login
-from .schemas import Body, iso_string
+from .schemas import Body, PageQuery, iso_string, next_cursor
 
 bp = Blueprint("api_account", __name__, url_prefix="/api/v1", description="Account")
 
@@ -58,9 +59,10 @@ class SessionItem(Schema):
 
 
 class SessionList(Schema):
-    """The user's signed-in devices."""
+    """The user's signed-in devices, newest sign-in first, one page of them."""
 
     items = fields.List(fields.Nested(SessionItem))
+    next = next_cursor()
 
 
 class EventItem(Schema):
@@ -74,9 +76,10 @@ class EventItem(Schema):
 
 
 class EventList(Schema):
-    """The user's latest security events, newest first."""
+    """The user's security events, newest first, one page of them."""
 
     items = fields.List(fields.Nested(EventItem))
+    next = next_cursor()
 
 
 class EmailOut(Schema):
@@ -143,10 +146,16 @@ def reset(body):
 
 
 @bp.route("/auth/sessions", methods=["GET"])
+@bp.arguments(PageQuery, location="query")
 @bp.response(200, SessionList)
-def list_sessions():
-    """List the user's signed-in devices, marking this one."""
-    return {"items": sessions.listing(current_user, web.current_token())}
+def list_sessions(query):
+    """List the user's signed-in devices, newest sign-in first, marking this one."""
+    order = sessions.PAGE_ORDER
+    key = paging.decode("sessions", query["cursor"], order) if query["cursor"] else None
+    rows = sessions.page_of(current_user, query["limit"] + 1, key)
+    result = paging.page(rows, query["limit"], "sessions", order)
+    token = web.current_token()
+    return {**result, "items": [sessions.session_dict(row, token) for row in result["items"]]}
 
 
 @bp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])
@@ -167,10 +176,14 @@ def end_other_sessions():
 
 
 @bp.route("/auth/activity", methods=["GET"])
+@bp.arguments(PageQuery, location="query")
 @bp.response(200, EventList)
-def activity():
-    """Return the account's latest security events."""
-    return {"items": events.recent(current_user)}
+def activity(query):
+    """Return the account's security events, newest first (follow `next` for older ones)."""
+    key = paging.decode("activity", query["cursor"], events.ORDER) if query["cursor"] else None
+    rows = events.recent(current_user, query["limit"] + 1, key)
+    result = paging.page(rows, query["limit"], "activity", events.ORDER)
+    return {**result, "items": [events.event_dict(row) for row in result["items"]]}
 
 
 @bp.route("/me", methods=["DELETE"])

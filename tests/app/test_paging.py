@@ -170,6 +170,23 @@ def test_treatments_reflections_and_shares_page(auth_api, user):
     assert [s["label"] for s in shares] == [f"link {n}" for n in range(4, -1, -1)]
 
 
+def test_devices_and_account_activity_page_newest_first(app, auth_api, user):
+    """Five more sign-ins: the devices list and the activity log walk newest first, each once."""
+    for _ in range(5):
+        assert Api(app.test_client()).login(user.email).status_code == 200
+    devices = walk(auth_api, "/api/v1/auth/sessions", 2)
+    ids = [d["id"] for d in devices]
+    assert len(ids) == 6 and ids == sorted(ids, reverse=True)
+    assert [d["current"] for d in devices] == [False] * 5 + [True]
+    events = walk(auth_api, "/api/v1/auth/activity", 4)
+    assert [e["kind"] for e in events] == ["signin"] * 6
+    moments = [e["created_at"] for e in events]
+    assert moments == sorted(moments, reverse=True)
+    devices_cursor = auth_api.get("/api/v1/auth/sessions?limit=1").get_json()["next"]
+    bad = auth_api.get(f"/api/v1/auth/activity?cursor={devices_cursor}")
+    assert bad.status_code == 422  # one list's cursor does not fit another
+
+
 @pytest.fixture
 def file_app(tmp_path):
     """An app on a database two threads can share: a SQLite file, or the PostgreSQL test one."""
