@@ -94,6 +94,7 @@ KIND = records.RecordKind(
     lookup=find_with_holder,
     fixed=("instrument",),
     winner=lambda user, clean, client_id: occupant(user, clean["instrument"], clean["local_date"]),
+    direct_insert=True,
 )
 
 # The kernel's operations, named for this kind (a request, an import or the demo calls these).
