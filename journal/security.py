@@ -3,6 +3,7 @@
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from itsdangerous import URLSafeTimedSerializer
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,6 +49,18 @@ def is_https(app: Flask) -> bool:
 
 class SessionInterface(SecureCookieSessionInterface):
     """Over https: a Secure cookie named __Host-..., so no subdomain or http page can set it."""
+
+    def __init__(self):
+        # Flask builds the cookie's serializer twice a request (open and save); it depends only
+        # on the keys, so one per set of keys is kept (a key rotation makes a new one).
+        self.serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return the cookie serializer for the app's current keys, built once."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self.serializers:
+            self.serializers[keys] = super().get_signing_serializer(app)
+        return self.serializers[keys]
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Return True for https requests, or when the config forces it."""

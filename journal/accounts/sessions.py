@@ -5,12 +5,12 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from .. import paging
 from ..errors import NotFound
 from ..extensions import db
-from ..models import User
+from ..models import User, UTCDateTime
 from . import clock
 from .models import LoginSession
 
@@ -94,32 +94,45 @@ def create(config, user: User, remember: bool, user_agent: str | None) -> str:
     return token
 
 
+# Every signed-in request runs these: built once (with bind parameters), not per request, so a
+# request skips rebuilding the SQL expression (a visible part of its time in the profile).
+SESSION_AND_USER = (
+    select(LoginSession, User)
+    .join(User, User.id == LoginSession.user_id)
+    .where(LoginSession.token_hash == bindparam("token_hash"))
+)
+DROP_SESSION = delete(LoginSession.__table__).where(
+    LoginSession.__table__.c.id == bindparam("session_id")
+)
+TOUCH_SESSION = (
+    update(LoginSession.__table__)
+    .where(LoginSession.__table__.c.id == bindparam("session_id"))
+    .values(
+        last_used_at=bindparam("now", type_=UTCDateTime),
+        idle_expires_at=bindparam("idle_until", type_=UTCDateTime),
+    )
+)
+
+
 def check(config, token: str | None, user_id: str) -> User | None:
     """Return the session's user when the session exists, matches and has not expired."""
     if not token or not user_id.isdigit():
         return None
-    row = db.session.execute(
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(LoginSession.token_hash == token_hash(token))
-    ).one_or_none()
+    row = db.session.execute(SESSION_AND_USER, {"token_hash": token_hash(token)}).one_or_none()
     if row is None:
         return None
     login, user = row
     now = clock.now()
     if is_expired(login, now):
-        db.session.delete(login)
+        db.session.execute(DROP_SESSION, {"session_id": login.id})
         db.session.commit()
         return None
     if user.id != int(user_id):
         return None
     if now - login.last_used_at >= TOUCH_EVERY:
         idle, _absolute = lifetimes(config, login.remember)
-        db.session.execute(
-            update(LoginSession)
-            .where(LoginSession.id == login.id)
-            .values(last_used_at=now, idle_expires_at=min(now + idle, login.expires_at))
-        )
+        until = min(now + idle, login.expires_at)
+        db.session.execute(TOUCH_SESSION, {"session_id": login.id, "now": now, "idle_until": until})
         db.session.commit()
     return user
 

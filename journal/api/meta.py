@@ -17,7 +17,8 @@ bp = Blueprint("api_meta", __name__, url_prefix="/api/v1", description="Session 
 @login_required
 def me():
     """Return the signed-in user and a CSRF token."""
-    return {**user_dict(current_user), "csrf_token": generate_csrf()}
+    # The user itself, not the proxy: each attribute read through current_user is a lookup.
+    return {**user_dict(current_user._get_current_object()), "csrf_token": generate_csrf()}
 
 
 @bp.route("/csrf")

@@ -23,11 +23,13 @@ def record_blueprint(
     `list_items(query, limit=, after=)` returns up to `limit` rows after a cursor's sort key.
     """
     noun = kind.noun
+    # Instances, not classes: given a class, webargs builds a new schema for every request.
+    body_schema, query_schema = schemas["in"](), schemas["query"]()
     bp = Blueprint(f"api_{plural}", __name__, url_prefix=f"/api/v1/{plural}", description=title)
     bp.before_request(require_login)
 
     @bp.route("")
-    @bp.arguments(schemas["query"], location="query")
+    @bp.arguments(query_schema, location="query")
     @bp.response(200, schemas["list"])
     @documented(list_help)
     def list_all(query):
@@ -38,7 +40,7 @@ def record_blueprint(
         return {**result, "items": [kind.to_dict(row) for row in result["items"]]}
 
     @bp.route("/<client_id>", methods=["PUT"])
-    @bp.arguments(schemas["in"])
+    @bp.arguments(body_schema)
     @bp.response(200, schemas["out"])
     @bp.alt_response(201, schema=schemas["out"], description="Created")
     @bp.alt_response(409, description="Stale base_revision or a taken date; has the server copy")

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from functools import partial
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from .. import crisis, instruments, records
 from ..errors import Conflict
@@ -32,21 +32,34 @@ def refuse_occupied_date(user: User, clean: dict, client_id) -> None:
         raise Conflict("There is already a check-in for this date.", checkin_to_dict(other))
 
 
+# Built once with bind parameters: every sync write runs it, and building it cost a third.
+ROW_AND_HOLDER = select(CheckIn).where(
+    CheckIn.user_id == bindparam("user_id"),
+    or_(
+        CheckIn.client_id == bindparam("client_id"),
+        (CheckIn.instrument == bindparam("instrument"))
+        & (CheckIn.local_date == bindparam("local_date")),
+    ),
+)
+
+
 def find_with_holder(user: User, clean: dict, client_id) -> tuple[CheckIn | None, object]:
     """Return the check-in with this client id and the date guard, from one SELECT.
 
     An upsert needs both the row by client id and whichever check-in holds the body's
     instrument and date; one query with OR saves a round trip on every sync write.
     """
-    query = select(CheckIn).where(
-        CheckIn.user_id == user.id,
-        or_(
-            CheckIn.client_id == client_id,
-            (CheckIn.instrument == clean["instrument"])
-            & (CheckIn.local_date == clean["local_date"]),
-        ),
+    found = list(
+        db.session.scalars(
+            ROW_AND_HOLDER,
+            {
+                "user_id": user.id,
+                "client_id": client_id,
+                "instrument": clean["instrument"],
+                "local_date": clean["local_date"],
+            },
+        )
     )
-    found = list(db.session.scalars(query))
     row = next((c for c in found if c.client_id == client_id), None)
     holder = next((c for c in found if c.client_id != client_id), None)
 
@@ -81,6 +94,7 @@ KIND = records.RecordKind(
     lookup=find_with_holder,
     fixed=("instrument",),
     winner=lambda user, clean, client_id: occupant(user, clean["instrument"], clean["local_date"]),
+    direct_insert=True,
 )
 
 # The kernel's operations, named for this kind (a request, an import or the demo calls these).

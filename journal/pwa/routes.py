@@ -4,6 +4,7 @@ the page that lists entries kept on the device."""
 import hashlib
 import hmac
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, render_template, request
@@ -111,6 +112,12 @@ def user_key(user) -> str:
     real = user._get_current_object() if hasattr(user, "_get_current_object") else user
     state = inspect(real, raiseerr=False)
     user_id = state.identity[0] if state is not None and state.identity else user.id
+    return keyed_digest(secret, user_id)
+
+
+@lru_cache(maxsize=1024)
+def keyed_digest(secret: bytes, user_id: int) -> str:
+    """Return the user's key for this secret (every signed-in response sends it: kept)."""
     digest = hmac.new(secret, f"pwa-user:{user_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:16]
 
