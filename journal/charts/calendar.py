@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal import analysis
 
 from . import style
@@ -110,7 +108,7 @@ def _span(data: ChartData) -> tuple[date, date]:
     return first, last
 
 
-def figure(data: ChartData) -> go.Figure:
+def figure(data: ChartData) -> style.Spec:
     """Build the calendar heat map with sessions ringed."""
     if not data.daily:
         return style.empty(caption(data))
