@@ -33,7 +33,7 @@ def _colour_key(data: ChartData) -> tuple[str, int, list, str]:
 
 def _hover(day: date, value, name: str, session) -> str:
     """Return the hover text of one day's square."""
-    text = f"{day:%a} {analysis.format_date(day)}<br>"
+    text = f"{WEEKDAYS[day.weekday()]} {analysis.format_date(day)}<br>"
     text += f"{name}: {value}" if value is not None else "No check-in"
     if session is not None:
         text += "<br>" + style.session_hover(session)
