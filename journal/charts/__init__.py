@@ -13,8 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from plotly.io.json import to_json_plotly
 
-from . import around_sessions, calendar, durability, items, session_change, timeline
+from . import around_sessions, calendar, durability, items, session_change, style, timeline
 from .data import ChartData, ChartInputs
 from .style import medication_name
 
@@ -25,6 +26,7 @@ __all__ = [
     "ChartData",
     "ChartInputs",
     "build",
+    "build_json",
     "medication_name",
 ]
 
@@ -34,7 +36,7 @@ class Chart:
     """One chart: its title, figure builder and caption, all reading a ChartData."""
 
     title: str
-    figure: Callable[[ChartData], go.Figure]
+    figure: Callable[[ChartData], style.Spec]
     caption: Callable[[ChartData], str]
 
 
@@ -54,6 +56,17 @@ CHART_TITLES = {name: chart.title for name, chart in CHARTS.items()}
 
 
 def build(name: str, data: ChartData) -> tuple[go.Figure, str]:
-    """Return one chart's figure and caption from the shared analysis."""
+    """Return one chart's validated figure and caption from the shared analysis."""
     chart = CHARTS[name]
-    return chart.figure(data), chart.caption(data)
+    return go.Figure(chart.figure(data)), chart.caption(data)
+
+
+def build_json(name: str, data: ChartData) -> tuple[str, str]:
+    """Return one chart's figure as Plotly JSON text, and its caption, skipping validation.
+
+    Building and validating a go.Figure cost more than the analysis (a third of a cold chart
+    request at ten years); the JSON is the same as `build`'s (tests/unit/test_charts.py checks
+    every chart on demo data), so only tests and exports pay for validation.
+    """
+    chart = CHARTS[name]
+    return to_json_plotly(chart.figure(data)), chart.caption(data)

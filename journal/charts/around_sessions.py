@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal import analysis
 
 from . import style
@@ -45,7 +43,7 @@ def offset_ticks(before: int = BEFORE, after: int = AFTER) -> list[int]:
     return sorted({-before, 0, *(t for t in (1, 2, 3, 7, 14) if t <= after), after})
 
 
-def figure(data: ChartData) -> go.Figure:
+def figure(data: ChartData) -> style.Spec:
     """Build the chart of daily scores by days since each session, with the average and IQR."""
     means = data.mean_by_offset
     if not means:

@@ -10,8 +10,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal import analysis
 
 from . import style
@@ -35,7 +33,7 @@ def _colour_key(data: ChartData) -> tuple[str, int, list, str]:
 
 def _hover(day: date, value, name: str, session) -> str:
     """Return the hover text of one day's square."""
-    text = f"{day:%a} {analysis.format_date(day)}<br>"
+    text = f"{WEEKDAYS[day.weekday()]} {analysis.format_date(day)}<br>"
     text += f"{name}: {value}" if value is not None else "No check-in"
     if session is not None:
         text += "<br>" + style.session_hover(session)
@@ -110,7 +108,7 @@ def _span(data: ChartData) -> tuple[date, date]:
     return first, last
 
 
-def figure(data: ChartData) -> go.Figure:
+def figure(data: ChartData) -> style.Spec:
     """Build the calendar heat map with sessions ringed."""
     if not data.daily:
         return style.empty(caption(data))

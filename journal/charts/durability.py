@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal import analysis
 
 from . import style
@@ -47,7 +45,7 @@ def _hover(row) -> str:
     return text
 
 
-def figure(data: ChartData) -> go.Figure:
+def figure(data: ChartData) -> style.Spec:
     """Build the per-session durability markers by date, grouped by medication/route."""
     rows = measured(data)
     if not rows:

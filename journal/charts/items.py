@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-import plotly.graph_objects as go
-
 from journal import analysis
 from journal.analysis import ITEM_COUNT, ITEM_SHORT_LABELS
 
@@ -37,7 +35,7 @@ def monthly(weekly: analysis.Record) -> analysis.Record:
     return {"weeks": months, "items": items}
 
 
-def figure(data: ChartData) -> go.Figure:
+def figure(data: ChartData) -> style.Spec:
     """Build the heat map of mean answers, items down and weeks (or months) across."""
     weekly = data.weekly_items
     if not weekly["weeks"]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal import analysis
 
 from . import style
@@ -57,7 +55,7 @@ def _bars(changes, meets: bool, labelled: bool) -> dict[str, Any] | None:
     return bar
 
 
-def figure(data: ChartData) -> go.Figure:
+def figure(data: ChartData) -> style.Spec:
     """Build one bar per session compared, dated, with the 5-point fall as a legend line."""
     compared = sorted(
         (c for c in data.changes if c["change"] is not None),

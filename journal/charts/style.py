@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal import analysis
 from journal.treatments.rules import MEDICATIONS, ROUTES
 
@@ -36,6 +34,9 @@ GROUP_STYLES = (
     (RED, "cross"),
     (DARK_GREY, "x"),
 )
+
+# A figure as plain dicts, {"data": [trace, ...], "layout": {...}}: what plotly.js draws.
+Spec = dict[str, Any]
 
 DAY_MS = 24 * 60 * 60 * 1000
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
@@ -169,12 +170,12 @@ def layout(**overrides: Any) -> dict[str, Any]:
     return base
 
 
-def figure(data: list[dict[str, Any]], the_layout: dict[str, Any]) -> go.Figure:
-    """Wrap plain trace and layout dicts in a validated Figure (one validation pass)."""
-    return go.Figure(data=data, layout=the_layout)
+def figure(data: list[dict[str, Any]], the_layout: dict[str, Any]) -> Spec:
+    """Return a figure as plain trace and layout dicts (`charts.build` validates it)."""
+    return {"data": data, "layout": the_layout}
 
 
-def empty(message: str) -> go.Figure:
+def empty(message: str) -> Spec:
     """Return an empty figure that shows `message` instead of axes."""
     note = {
         "text": wrap(message),

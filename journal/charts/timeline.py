@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-import plotly.graph_objects as go
-
 from journal import analysis, instruments
 
 from . import style
@@ -340,7 +338,7 @@ def _session_lines(sessions: list[dict]) -> list[dict[str, Any]]:
     ]
 
 
-def figure(data: ChartData) -> go.Figure:
+def figure(data: ChartData) -> style.Spec:
     """Build the timeline: score, mood, each validated questionnaire, sessions."""
     if not data.daily and not data.validated:
         return style.empty(caption(data))

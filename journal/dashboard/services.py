@@ -4,10 +4,11 @@ import json
 from datetime import date, timedelta
 
 import plotly.graph_objects as go
-from sqlalchemy import case, or_, select, type_coerce
+from sqlalchemy import Text, case, cast, or_, select
 
 from .. import analysis, charts
 from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
+from ..crypto import identity_aad
 from ..extensions import db
 from ..models import CheckIn, TreatmentSession, User
 from ..records import user_today
@@ -27,22 +28,39 @@ SESSION_COLUMNS = (
     "local_date",
     "started_at",
     "route",
-    "route_label",
     "dose",
     "dose_unit",
-    "clinic",
     "planned",
     "medication",
-    "medication_label",
 )
+# Encrypted: opened one by one from the column select; the notes and intention are never read.
+SESSION_TEXTS = ("route_label", "medication_label", "clinic")
 
 
-def session_row(session: TreatmentSession) -> dict:
-    """Return the session fields the charts read (labels and clinic decrypted on load)."""
-    return {
-        "date": session.local_date,
-        **{name: getattr(session, name) for name in SESSION_COLUMNS},
-    }
+def session_query(user: User):
+    """Select the session columns the charts read, the encrypted ones still sealed."""
+    texts = [
+        getattr(TreatmentSession, TreatmentSession.__encrypted__[n].column) for n in SESSION_TEXTS
+    ]
+    named = [getattr(TreatmentSession, n) for n in SESSION_COLUMNS]
+    return select(TreatmentSession.id, TreatmentSession.client_id, *named, *texts).where(
+        TreatmentSession.user_id == user.id
+    )
+
+
+def session_row(user_id: int, row) -> dict:
+    """Return one selected session as the charts' record, its labels and clinic decrypted."""
+    record = {"date": row.local_date, **{name: getattr(row, name) for name in SESSION_COLUMNS}}
+    table = TreatmentSession.__tablename__
+    for name in SESSION_TEXTS:
+        descriptor = TreatmentSession.__encrypted__[name]
+        stored = getattr(row, descriptor.column)
+        if stored is None:
+            record[name] = descriptor.blank()
+        else:
+            aad = identity_aad(table, name, user_id, row.client_id)
+            record[name] = descriptor.open(stored, aad, table, row.id)
+    return record
 
 
 # Days before a range's start whose totals its sessions' windows read (the 3 days before a
@@ -64,6 +82,23 @@ def baseline_window(user: User) -> tuple[date, date] | None:
     return first - timedelta(days=BASELINE_DAYS), first - timedelta(days=1)
 
 
+def edge_sessions(user_id: int, end: date | None):
+    """Return a condition matching the first session that happened and the last one by `end`.
+
+    The baseline is read before the first; "today is day N after your last session" names the
+    last: both may lie long before a range's start.
+    """
+    done = select(TreatmentSession.id).where(
+        TreatmentSession.user_id == user_id, TreatmentSession.planned.is_(False)
+    )
+    order = (TreatmentSession.local_date, TreatmentSession.started_at, TreatmentSession.id)
+    first = done.order_by(*order).limit(1).scalar_subquery()
+    if end is not None:
+        done = done.where(TreatmentSession.local_date <= end)
+    last = done.order_by(*(column.desc() for column in order)).limit(1).scalar_subquery()
+    return or_(TreatmentSession.id == first, TreatmentSession.id == last)
+
+
 def load_inputs(
     user: User, start: date | None, end: date | None, bounded: bool = False
 ) -> ChartInputs:
@@ -71,47 +106,47 @@ def load_inputs(
 
     The baseline and session windows look before the range, so history before `start` is read
     too (totals, not item answers); the range only decides what is drawn. With `bounded` (the
-    charts) a range with a start reads only what its analysis uses: from a week before the start
-    on, plus the baseline's 14 days, so its cost follows the range, not the years of history.
+    charts) a range with a start reads only what its analysis uses: check-ins from a week before
+    the start on, plus the baseline's 14 days; sessions from a week before the start on, plus the
+    first and the last that happened; so its cost follows the range, not the years of history.
     """
-    answers = CheckIn.answers
+    # As JSON text, decoded below in one go: SQLAlchemy's JSON type decodes row by row.
+    answers = cast(CheckIn.answers, Text)
     if start is not None:
         # Item answers are drawn only inside the range (the windows and baseline read totals),
         # and decoding years of them cost more than the rest of the query: NULL before start.
-        in_range = case((CheckIn.local_date >= start, CheckIn.answers))
-        answers = type_coerce(in_range, CheckIn.answers.type).label("answers")
+        answers = case((CheckIn.local_date >= start, answers))
     checkins = select(
-        CheckIn.instrument, CheckIn.local_date, CheckIn.total, CheckIn.mood, answers
+        CheckIn.instrument,
+        CheckIn.local_date,
+        CheckIn.total,
+        CheckIn.mood,
+        answers.label("answers"),
     ).where(CheckIn.user_id == user.id)
+    sessions = session_query(user)
     if bounded and start is not None:
         near = CheckIn.local_date >= start - LOOKBACK
         if (window := baseline_window(user)) is not None:
             near = or_(near, CheckIn.local_date.between(*window))
         checkins = checkins.where(near)
-    # Whole rows, not columns: the clinic and labels are encrypted, bound to each row's identity.
-    sessions = select(TreatmentSession).where(TreatmentSession.user_id == user.id)
+        near = TreatmentSession.local_date >= start - LOOKBACK
+        sessions = sessions.where(or_(near, edge_sessions(user.id, end)))
     if end is not None:
         checkins = checkins.where(CheckIn.local_date <= end)
         sessions = sessions.where(TreatmentSession.local_date <= end)
-    daily, validated = [], []
-    for row in db.session.execute(checkins):
-        if row.instrument == "daily":
-            if row.total is None:
-                # A mood-only or partly answered day: the analysis takes complete days only.
-                continue
-            daily.append(
-                {
-                    "date": row.local_date,
-                    "total": row.total,
-                    "mood": row.mood,
-                    "answers": row.answers,
-                }
-            )
-        else:
-            validated.append(
-                {"date": row.local_date, "instrument": row.instrument, "total": row.total}
-            )
-    session_rows = [session_row(row) for row in db.session.scalars(sessions)]
+    daily, validated, texts = [], [], []
+    for instrument, day, total, mood, text in db.session.execute(checkins):
+        if instrument != "daily":
+            validated.append({"date": day, "instrument": instrument, "total": total})
+        elif total is not None:  # a mood-only or partly answered day is not analysed
+            daily.append({"date": day, "total": total, "mood": mood})
+            texts.append(text or "null")
+    # One json.loads for all the answers: one call per row cost more than the query.
+    for record, answered in zip(daily, json.loads(f"[{','.join(texts)}]"), strict=True):
+        record["answers"] = answered
+    # The id once: `user` may be flask-login's proxy, which costs a lookup per attribute read.
+    user_id = user.id
+    session_rows = [session_row(user_id, row) for row in db.session.execute(sessions)]
     return ChartInputs(daily, validated, session_rows, start, end)
 
 
@@ -180,10 +215,10 @@ def chart_body(user: User, name: str, start: date | None, end: date | None) -> s
 
     def make() -> str:
         """Build the figure and splice the caption into Plotly's own JSON."""
-        figure, caption = charts.build(name, cached_chart_data(user, start, end))
+        figure, caption = charts.build_json(name, cached_chart_data(user, start, end))
         # Plotly's encoder writes the figure; splice the caption into that object rather than
         # decoding and re-encoding ~100 kB of JSON.
         extra = json.dumps({"name": name, "title": CHART_TITLES[name], "caption": caption})
-        return figure.to_json()[:-1] + ", " + extra[1:]
+        return figure[:-1] + ", " + extra[1:]
 
     return cache.bodies.get_or_make((name, *cache_key(user, start, end)), make)

@@ -59,9 +59,33 @@ def test_bounded_read_equals_the_whole_history(app, history, days):
         bounded = services.chart_data(owner, start, today)
         reference = full_history(owner, start, today)
         assert len(bounded.inputs.daily) < len(reference.inputs.daily)  # it did read less
+        if days <= 365:
+            assert len(bounded.inputs.sessions) < len(reference.inputs.sessions)
         for part in ("baseline", "windows", "changes", "durability", "since_last", "rolling"):
             assert getattr(bounded, part) == getattr(reference, part), part
         assert bounded.series("total") == reference.series("total")
+        for name in CHART_NAMES:
+            assert rendered(bounded, name) == rendered(reference, name), name
+
+
+def test_a_range_after_the_last_session_still_counts_the_days_since_it(app, user):
+    """A last session long before the range is still read: "today is day N after" holds."""
+    with app.app_context():
+        owner = find_user(user.email)
+        today = user_today(owner)
+        data = demo.generate(1, today, owner.timezone, seed=5)
+        data["treatments"] = [
+            t for t in data["treatments"] if t["local_date"] < today - timedelta(days=120)
+        ]
+        data["reflections"] = []
+        load_demo(owner, data)
+        start = today - timedelta(days=89)
+        bounded = services.chart_data(owner, start, today)
+        reference = full_history(owner, start, today)
+        assert len(bounded.inputs.sessions) == 2  # the first and the last, nothing between
+        assert bounded.since_last is not None and bounded.since_last["day"] > 120
+        assert bounded.since_last == reference.since_last
+        assert bounded.baseline == reference.baseline
         for name in CHART_NAMES:
             assert rendered(bounded, name) == rendered(reference, name), name
 

@@ -11,7 +11,7 @@ import pytest
 
 from journal import charts, instruments
 from journal.analysis import ITEM_SHORT_LABELS
-from journal.charts import CHART_NAMES, ChartData, ChartInputs, build, style, timeline
+from journal.charts import CHART_NAMES, ChartData, ChartInputs, build, build_json, style
 from journal.charts.voice import speak
 from journal.demo import generate
 
@@ -163,6 +163,19 @@ def test_each_chart_is_small_enough_to_send(days):
         assert len(build(name, data)[0].to_json()) < 200_000, name
 
 
+@pytest.mark.parametrize("days", [7, 90, 365, None])
+@pytest.mark.parametrize("options", [{}, {"compact": True}, {"clinician": True}])
+def test_unvalidated_json_is_the_validated_figure(days, options):
+    """The API's JSON (no go.Figure built) decodes to exactly what the validated figure writes."""
+    data = demo_data(5, days, **options)
+    for name in CHART_NAMES:
+        text, caption = build_json(name, data)
+        figure, expected = build(name, data)
+        assert json.loads(text) == decoded(figure) and caption == expected, name
+    for name in CHART_NAMES:
+        assert json.loads(build_json(name, data_for())[0]) == decoded(build(name, data_for())[0])
+
+
 def test_user_text_is_escaped_in_every_chart():
     """A clinic or route label with markup never reaches a figure unescaped."""
     daily = [checkin(day(n), 10 + n % 3, mood=5) for n in range(1, 29)]
@@ -174,6 +187,11 @@ def test_user_text_is_escaped_in_every_chart():
 
 
 # --- the timeline ----------------------------------------------------------------------------
+
+
+def timeline_figure(data: ChartData) -> go.Figure:
+    """Return the timeline as a validated figure."""
+    return build("timeline", data)[0]
 
 
 def panel_titles(fig: go.Figure) -> list[str]:
@@ -188,7 +206,7 @@ def test_timeline_has_one_panel_per_measure():
         {"date": day(2), "instrument": "phq9", "total": 16},
         {"date": day(3), "instrument": "gad7", "total": 9},
     ]
-    fig = timeline.figure(data_for(daily, validated, [session(day(5))], start=day(1), end=day(10)))
+    fig = timeline_figure(data_for(daily, validated, [session(day(5))], start=day(1), end=day(10)))
     titles = panel_titles(fig)
     assert [t.split(" (")[0] for t in titles] == [
         "Daily score",
@@ -211,7 +229,7 @@ def test_timeline_panels_follow_the_instrument_registry(monkeypatch):
     pcl5 = replace(instruments.GAD7, id="pcl5", short_title="PCL-5", bands=())
     monkeypatch.setitem(instruments.INSTRUMENTS, "pcl5", pcl5)
     validated = [{"date": day(4), "instrument": "pcl5", "total": 15}]
-    fig = timeline.figure(data_for(validated=validated, start=day(1), end=day(10)))
+    fig = timeline_figure(data_for(validated=validated, start=day(1), end=day(10)))
     assert panel_titles(fig) == [f"PCL-5 (0-{pcl5.max_total})"]
     assert list(fig.layout.yaxis.range) == [0, pcl5.max_total]
 
@@ -219,7 +237,7 @@ def test_timeline_panels_follow_the_instrument_registry(monkeypatch):
 def test_timeline_mood_is_never_inside_the_score_bands():
     """The band rectangles belong to score panels only, never to the mood axis."""
     daily = [checkin(day(n), 12, mood=4) for n in range(1, 11)]
-    fig = timeline.figure(data_for(daily, start=day(1), end=day(10)))
+    fig = timeline_figure(data_for(daily, start=day(1), end=day(10)))
     assert {s.yref for s in fig.layout.shapes if s.type == "rect"} == {"y"}
 
 
@@ -247,7 +265,7 @@ def test_timeline_resolution_follows_the_range(days, unit, names):
 def test_reference_lines_are_named_in_the_legend_not_written_in_the_plot():
     """Baseline, response and remission are legend entries; no label sits inside the plot."""
     daily = [checkin(day(n), 14) for n in range(1, 29)]
-    fig = timeline.figure(data_for(daily, sessions=[session(day(15))], start=day(1)))
+    fig = timeline_figure(data_for(daily, sessions=[session(day(15))], start=day(1)))
     names = {t.name for t in fig.data}
     assert {"Baseline 14", "Response: ≤ 7 (half)", "Remission: below 5"} <= names
     inside = [a for a in fig.layout.annotations if a.xref == "paper" and 0 < a.x < 1]
@@ -257,10 +275,10 @@ def test_reference_lines_are_named_in_the_legend_not_written_in_the_plot():
 def test_sessions_are_full_lines_when_few_and_ticks_when_many():
     """Up to 12 sessions draw full-height lines; more are ticks along the time axis only."""
     daily = [checkin(day(n), 10) for n in range(1, 31)]
-    few = timeline.figure(data_for(daily, sessions=[session(day(3))], start=day(1)))
+    few = timeline_figure(data_for(daily, sessions=[session(day(3))], start=day(1)))
     assert [s for s in few.layout.shapes if s.type == "line"]
     many = [session(day(n)) for n in range(1, 29, 2)]
-    lots = timeline.figure(data_for(daily, sessions=many, start=day(1)))
+    lots = timeline_figure(data_for(daily, sessions=many, start=day(1)))
     assert not [s for s in lots.layout.shapes if s.type == "line"]
     ticks = next(t for t in lots.data if t.name == "IV infusion")
     assert ticks.marker.symbol == "line-ns-open" and len(ticks.x) == len(many)
@@ -273,7 +291,7 @@ def test_sessions_are_grouped_by_medication_and_route():
         session(day(6), route="intranasal", medication="esketamine"),
         session(day(9), planned=True, medication="ketamine"),
     ]
-    fig = timeline.figure(data_for([checkin(day(2), 8)], sessions=sessions, start=day(1)))
+    fig = timeline_figure(data_for([checkin(day(2), 8)], sessions=sessions, start=day(1)))
     names = [t.name for t in fig.data if t.yaxis == "y2"]
     assert names == [
         "Ketamine · IV infusion",
@@ -284,7 +302,7 @@ def test_sessions_are_grouped_by_medication_and_route():
 
 def test_date_axis_covers_whole_days_and_never_shows_hours():
     """A single check-in still spans a week of whole days; tick formats are dates only."""
-    fig = timeline.figure(data_for([checkin(day(5), 9)], start=day(5), end=day(5)))
+    fig = timeline_figure(data_for([checkin(day(5), 9)], start=day(5), end=day(5)))
     axis = fig.layout.xaxis
     assert axis.type == "date" and list(axis.range) == ["2025-06-02", "2025-06-09"]
     assert all("%H" not in stop.value and "%L" not in stop.value for stop in axis.tickformatstops)
@@ -293,7 +311,7 @@ def test_date_axis_covers_whole_days_and_never_shows_hours():
 
 def test_a_session_on_the_first_day_is_inside_the_plot():
     """The axis starts at midnight of the first day; the session tick is drawn at its noon."""
-    fig = timeline.figure(data_for([checkin(day(1), 9)], sessions=[session(day(1))], start=day(1)))
+    fig = timeline_figure(data_for([checkin(day(1), 9)], sessions=[session(day(1))], start=day(1)))
     assert fig.layout.xaxis.range[0] == "2025-06-01"
     tick = next(t for t in fig.data if t.yaxis == "y2")
     assert tick.x == ("2025-06-01 12:00",)

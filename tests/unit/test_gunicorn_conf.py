@@ -58,8 +58,19 @@ def test_warming_can_be_turned_off(monkeypatch):
     conf = load(monkeypatch, JOURNAL_WARM_CHARTS="0")
     started = []
     monkeypatch.setattr("threading.Thread.start", lambda thread: started.append(thread))
+    monkeypatch.setattr("gc.freeze", lambda: None)  # not this test process's heap
     conf["post_worker_init"](types.SimpleNamespace())
     assert started == []
     monkeypatch.setenv("JOURNAL_WARM_CHARTS", "1")
     conf["post_worker_init"](types.SimpleNamespace())
     assert [thread.name for thread in started] == ["warm"]
+
+
+def test_the_worker_freezes_what_it_loaded_before_its_first_request(monkeypatch):
+    """post_worker_init collects, then freezes: full collections skip the app's objects."""
+    conf = load(monkeypatch, JOURNAL_WARM_CHARTS="0")
+    calls = []
+    monkeypatch.setattr("gc.collect", lambda: calls.append("collect"))
+    monkeypatch.setattr("gc.freeze", lambda: calls.append("freeze"))
+    conf["post_worker_init"](types.SimpleNamespace())
+    assert calls == ["collect", "freeze"]
