@@ -13,8 +13,13 @@ wsgi_app = "journal:create_app()"
 # comma-separated list (e.g. "0.0.0.0:8000" to reach it from other machines without a proxy).
 bind = os.environ.get("JOURNAL_BIND", "127.0.0.1:8000").split(",")
 
-# The usual sync-worker rule of thumb, 2 x cores + 1, counted on the cores this process may use.
+# 2 x cores + 1 processes, counted on the cores this process may use, each with JOURNAL_THREADS
+# threads (gthread): a request waiting for a password hash (the bounded, low-priority pool of
+# journal/accounts/hashing.py) holds one thread, not the process, so 50 people signing in at once
+# no longer stall the other requests (bench/load.py).
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * len(os.sched_getaffinity(0)) + 1)
+worker_class = "gthread"
+threads = int(os.environ.get("JOURNAL_THREADS") or 16)
 
 # X-Forwarded-Proto (so the session cookie is Secure) is believed only from these addresses.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")

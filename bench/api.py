@@ -18,7 +18,6 @@ import http.client
 import json
 import multiprocessing
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -31,6 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import httpbench  # noqa: E402  (beside this file)
 
 from journal import create_app  # noqa: E402
 from journal.auth.services import register_user  # noqa: E402
@@ -54,57 +55,13 @@ def bare():
 
 def serve(app_module: str, port: int, env: dict, folder: str) -> subprocess.Popen:
     """Start gunicorn with the repository's config and 2 sync workers; wait until it answers."""
-    environment = {
-        **os.environ,
-        **env,
-        "WEB_CONCURRENCY": "2",
-        "JOURNAL_BIND": f"127.0.0.1:{port}",
-        "JOURNAL_WARM_CHARTS": "0",
-        "PYTHONPATH": f"{folder}:{ROOT}",
-    }
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    command = [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "--worker-class", "sync"]
-    process = subprocess.Popen(
-        [*command, app_module],
-        env=environment,
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(200):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/healthz" if "journal" in app_module else "/bare")
-            connection.getresponse().read()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    stop(process)
-    raise SystemExit(f"gunicorn on port {port} did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop the gunicorn we started (its whole process group)."""
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
+    env = {**env, "WEB_CONCURRENCY": "2", "JOURNAL_WARM_CHARTS": "0"}
+    return httpbench.serve(app_module, port, env, folder, ["--worker-class", "sync"])
 
 
 def sign_in(port: int) -> tuple[str, str]:
     """Sign in once; return the session cookie and the CSRF token every request reuses."""
-    connection = http.client.HTTPConnection("127.0.0.1", port)
-    connection.request("GET", "/api/v1/csrf")
-    response = connection.getresponse()
-    token = json.loads(response.read())["csrf_token"]
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    connection = http.client.HTTPConnection("127.0.0.1", port)
-    body = json.dumps({"email": EMAIL, "password": PASSWORD})
-    headers = {"Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie}
-    connection.request("POST", "/api/v1/auth/login", body, headers)
-    response = connection.getresponse()
-    data = json.loads(response.read())
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    return cookie, data["csrf_token"]
+    return httpbench.sign_in(port, EMAIL, PASSWORD)
 
 
 def run_thread(job: dict, slot: int, deadline: float, out: list, errors: list) -> None:
@@ -226,8 +183,8 @@ def main() -> None:
                         }
                     )
         finally:
-            stop(journal_server)
-            stop(bare_server)
+            httpbench.stop(journal_server)
+            httpbench.stop(bare_server)
         if args.database_url:
             prepare(url)  # leave the benchmark database empty
     for result in rounds:

@@ -67,6 +67,9 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(days=30)
     JOURNAL_SECURITY_LOG_KEPT = timedelta(days=365)
     JOURNAL_PASSWORD_HASH_COST = "production"
+    # Password hashes computed at once per worker process, on low-priority threads
+    # (journal/accounts/hashing.py); sign-ins beyond it wait their turn instead of taking the CPU.
+    JOURNAL_HASH_CONCURRENCY = 1
     # Where links in e-mails point (https://journal.example.org); unset: no reset e-mail is sent.
     JOURNAL_BASE_URL = ""
     # "auto": sign-ups wait for an e-mail link when mail is set up; "on" or "off" to force it.
@@ -86,8 +89,9 @@ def from_environment() -> dict:
     found = {name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)}
     if os.environ.get("DATABASE_URL"):
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-    if os.environ.get("JOURNAL_TRUSTED_PROXIES"):
-        found["JOURNAL_TRUSTED_PROXIES"] = int(os.environ["JOURNAL_TRUSTED_PROXIES"])
+    for name in ("JOURNAL_TRUSTED_PROXIES", "JOURNAL_HASH_CONCURRENCY"):
+        if os.environ.get(name):
+            found[name] = int(os.environ[name])
     for name, (setting, unit) in DURATIONS.items():
         if os.environ.get(name):
             found[setting] = timedelta(**{unit: float(os.environ[name])})

@@ -2,7 +2,8 @@
 
 argon2id at OWASP's minimum (m=19 MiB, t=2, p=1) or stronger; tests lower the cost through
 JOURNAL_PASSWORD_HASH_COST = "test". Old Werkzeug scrypt hashes still verify and are replaced
-at the next sign-in.
+at the next sign-in. Every argon2 hash and verification runs on the bounded, low-priority pool of
+journal/accounts/hashing.py.
 """
 
 from functools import cache
@@ -12,6 +13,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from werkzeug.security import check_password_hash
 from zxcvbn import zxcvbn
+
+from .hashing import POOL
 
 COSTS = {
     "production": {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1},
@@ -34,17 +37,22 @@ def current_hasher() -> PasswordHasher:
     return hasher(current_app.config.get("JOURNAL_PASSWORD_HASH_COST", "production"))
 
 
+def hash_concurrency() -> int:
+    """Return how many hashes this worker process may compute at once."""
+    return current_app.config["JOURNAL_HASH_CONCURRENCY"]
+
+
 def hash_password(password: str) -> str:
     """Return an argon2id hash of the password."""
-    return current_hasher().hash(password)
+    return POOL.run(hash_concurrency(), current_hasher().hash, password)
 
 
 def verify(stored: str, password: str) -> bool:
     """Tell whether the password matches a stored argon2id or legacy scrypt hash."""
     if stored.startswith("scrypt:") or stored.startswith("pbkdf2:"):
-        return check_password_hash(stored, password)
+        return POOL.run(hash_concurrency(), check_password_hash, stored, password)
     try:
-        return current_hasher().verify(stored, password)
+        return POOL.run(hash_concurrency(), current_hasher().verify, stored, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -59,7 +67,7 @@ def needs_rehash(stored: str) -> bool:
 @cache
 def dummy_hash(cost: str) -> str:
     """Return a hash to check unknown e-mails against, so both paths take as long."""
-    return hasher(cost).hash("not a real password")
+    return POOL.run(hash_concurrency(), hasher(cost).hash, "not a real password")
 
 
 def burn_time(password: str) -> None:

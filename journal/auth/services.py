@@ -71,10 +71,14 @@ def authenticate(email: object, password: object) -> User | None:
     user = find_user(email) if isinstance(email, str) else None
     if not isinstance(password, str) or len(password) > PASSWORD_MAX:
         return None
-    if user is None:
+    stored = user.password_hash if user else None
+    # The check may wait its turn for the hash pool (journal/accounts/hashing.py): end the read
+    # transaction first, so sign-ins waiting there hold none of the database pool's connections.
+    db.session.rollback()
+    if stored is None:
         passwords.burn_time(password)
         return None
-    if not user.check_password(password):
+    if not passwords.verify(stored, password):
         return None
     if passwords.needs_rehash(user.password_hash):
         # An old scrypt hash, or cheaper argon2 parameters: upgrade while the password is known.

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from journal.accounts import passwords
 from journal.extensions import db
 from journal.models import User
 from tests.conftest import PASSWORD, csrf_from
@@ -211,3 +212,20 @@ def test_signed_in_user_skips_login_and_register_pages(logged_in):
     """A signed-in user is sent home from the sign-in and register pages."""
     assert logged_in.get("/auth/login").location == "/"
     assert logged_in.get("/auth/register").location == "/"
+
+
+@pytest.mark.parametrize("email", ["known", "unknown"])
+def test_a_sign_in_waiting_for_its_hash_holds_no_database_transaction(
+    api, user, monkeypatch, email
+):
+    """Sign-ins queue for the hash pool: none of them may keep a pooled connection meanwhile."""
+    seen = []
+
+    def check(stored, password):
+        seen.append(db.session().in_transaction())
+        return stored == "never"
+
+    monkeypatch.setattr(passwords, "verify", check)
+    address = user.email if email == "known" else "nobody@example.com"
+    assert api.login(address).status_code == 401
+    assert seen == [False]

@@ -1,10 +1,14 @@
-"""Password strength (zxcvbn), argon2id at OWASP cost, and old hashes rehashed at sign-in."""
+"""Password strength (zxcvbn), argon2id at OWASP cost, old hashes rehashed, the bounded pool."""
+
+import threading
+import time
 
 import pytest
 from argon2 import Type
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from journal import config
 from journal.accounts import passwords
 from journal.extensions import db
 from journal.models import User
@@ -93,3 +97,52 @@ def test_a_cheaper_argon2_hash_is_upgraded_at_sign_in():
         with app.app_context():
             stored = db.session.scalars(select(User.password_hash)).one()
         assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_production_hashes_verify_through_the_pool():
+    """An OWASP-cost hash made on the pool verifies, and a wrong password does not."""
+    for app in app_with_schema(JOURNAL_PASSWORD_HASH_COST="production"):
+        with app.app_context():
+            stored = passwords.hash_password(PASSWORD)
+            assert passwords.verify(stored, PASSWORD)
+            assert not passwords.verify(stored, PASSWORD + "x")
+
+
+def test_hashing_is_bounded_by_the_configured_concurrency(monkeypatch):
+    """JOURNAL_HASH_CONCURRENCY=2: eight passwords set at once, at most two hashes together."""
+    lock, running, most = threading.Lock(), [0], [0]
+
+    class SlowHasher:
+        """Count how many hashes overlap."""
+
+        def hash(self, password):
+            with lock:
+                running[0] += 1
+                most[0] = max(most[0], running[0])
+            time.sleep(0.02)
+            with lock:
+                running[0] -= 1
+            return f"hashed {password}"
+
+    monkeypatch.setattr(passwords, "current_hasher", SlowHasher)
+    results = []
+
+    def set_password(app, n):
+        with app.app_context():
+            results.append(passwords.hash_password(f"password {n}"))
+
+    for app in app_with_schema(JOURNAL_HASH_CONCURRENCY=2):
+        callers = [threading.Thread(target=set_password, args=(app, n)) for n in range(8)]
+        for caller in callers:
+            caller.start()
+        for caller in callers:
+            caller.join(10)
+    assert sorted(results) == sorted(f"hashed password {n}" for n in range(8))
+    assert most[0] == 2
+
+
+def test_the_hash_concurrency_comes_from_the_environment(monkeypatch):
+    """JOURNAL_HASH_CONCURRENCY in the environment sets the bound; 1 without it."""
+    assert config.Defaults.JOURNAL_HASH_CONCURRENCY == 1
+    monkeypatch.setenv("JOURNAL_HASH_CONCURRENCY", "3")
+    assert config.from_environment()["JOURNAL_HASH_CONCURRENCY"] == 3

@@ -8,7 +8,13 @@ from pathlib import Path
 from gunicorn.config import Config
 
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
-ENV = ("JOURNAL_BIND", "WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS", "JOURNAL_WARM_CHARTS")
+ENV = (
+    "JOURNAL_BIND",
+    "WEB_CONCURRENCY",
+    "JOURNAL_THREADS",
+    "FORWARDED_ALLOW_IPS",
+    "JOURNAL_WARM_CHARTS",
+)
 
 
 def load(monkeypatch, **env) -> dict:
@@ -20,25 +26,28 @@ def load(monkeypatch, **env) -> dict:
     return runpy.run_path(str(CONF))
 
 
-def test_defaults_serve_loopback_with_two_workers_per_core(monkeypatch):
-    """Loopback on 8000, 2 x cores + 1 workers, forwarded headers from loopback only."""
+def test_defaults_serve_loopback_with_two_threaded_workers_per_core(monkeypatch):
+    """Loopback on 8000, 2 x cores + 1 gthread workers of 16 threads, proxies on loopback only."""
     conf = load(monkeypatch)
     assert conf["wsgi_app"] == "journal:create_app()"
     assert conf["bind"] == ["127.0.0.1:8000"]
     assert conf["workers"] == 2 * len(os.sched_getaffinity(0)) + 1
+    assert (conf["worker_class"], conf["threads"]) == ("gthread", 16)
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
 
 
 def test_the_environment_overrides_bind_workers_and_proxies(monkeypatch):
-    """JOURNAL_BIND (comma-separated), WEB_CONCURRENCY and FORWARDED_ALLOW_IPS win."""
+    """JOURNAL_BIND (comma-separated), WEB_CONCURRENCY, JOURNAL_THREADS, FORWARDED_ALLOW_IPS win."""
     conf = load(
         monkeypatch,
         JOURNAL_BIND="0.0.0.0:8000,[::]:8000",
         WEB_CONCURRENCY="3",
+        JOURNAL_THREADS="4",
         FORWARDED_ALLOW_IPS="10.0.0.5",
     )
     assert conf["bind"] == ["0.0.0.0:8000", "[::]:8000"]
     assert conf["workers"] == 3
+    assert conf["threads"] == 4
     assert conf["forwarded_allow_ips"] == "10.0.0.5"
 
 
