@@ -20,6 +20,7 @@ def register(api: Api) -> None:
         auth,
         charts,
         checkins,
+        exports,
         meta,
         openapi,
         reflections,
@@ -40,6 +41,7 @@ def register(api: Api) -> None:
         charts,
         shares,
         reminders,
+        exports,
     )
     for module in modules:
         api.register_blueprint(module.bp)
