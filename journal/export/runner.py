@@ -3,7 +3,10 @@
 No daemon to install: a request that queues a job starts `python -m journal run-exports` when
 fewer than JOURNAL_EXPORT_RUNNERS runners are alive. A runner holds one slot lock file
 (instance/exports/runner-<n>.lock, flock) while it works; the kernel drops the lock when the
-process dies, however it dies, so a slot is never held by a dead runner.
+process dies, however it dies, so a slot is never held by a dead runner. The request takes the
+slot's lock itself and hands the locked file to the runner it starts: a runner still starting
+up (Python and the app take seconds to import) already holds its slot, so polls in the
+meantime start no second one.
 """
 
 import fcntl
@@ -30,6 +33,8 @@ from .job_models import ExportJob
 log = logging.getLogger(__name__)
 # Runners this process started: polled so a finished one is reaped, not left a zombie.
 CHILDREN: list[subprocess.Popen] = []
+# The environment variable that names the locked slot file a runner was handed.
+SLOT_FD = "JOURNAL_EXPORT_SLOT_FD"
 
 
 def slots() -> int:
@@ -68,6 +73,16 @@ def free_slot(count: int):
             handle.close()  # closing drops the flock
 
 
+@contextmanager
+def handed_slot(fd: str):
+    """Hold the slot the starting request locked and handed over (as an inherited descriptor)."""
+    handle = open(int(fd), "a")  # noqa: SIM115
+    try:
+        yield handle
+    finally:
+        handle.close()
+
+
 def shares_database(app: Flask) -> bool:
     """Tell whether another process can reach this app's database (an in-memory one cannot)."""
     url = db.engine.url
@@ -82,7 +97,7 @@ def ensure_runner(app: Flask) -> bool:
     with free_slot(slots()) as handle:
         if handle is None:
             return False
-    spawn(app)
+        spawn(app, handle)
     return True
 
 
@@ -99,13 +114,16 @@ def runner_environment(app: Flask) -> dict:
     return env
 
 
-def spawn(app: Flask) -> subprocess.Popen:
-    """Start a detached runner (its own session, so a worker's restart does not end it)."""
+def spawn(app: Flask, slot) -> subprocess.Popen:
+    """Start a detached runner holding `slot` (its own session: a worker's restart spares it)."""
+    env = runner_environment(app)
+    env[SLOT_FD] = str(slot.fileno())
     log_file = open(job_files.folder() / "runner.log", "ab")  # noqa: SIM115
     with log_file:
         child = subprocess.Popen(
             [sys.executable, "-m", "journal", "run-exports"],
-            env=runner_environment(app),
+            env=env,
+            pass_fds=(slot.fileno(),),
             stdin=subprocess.DEVNULL,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -171,9 +189,11 @@ def run_queue(pid: int | None = None) -> int:
     """Make queued jobs while holding a slot, until none is left; return how many were made."""
     pid = pid or os.getpid()
     made = 0
+    handed = os.environ.pop(SLOT_FD, None)
     while True:
         # At least one slot: `flask run-exports` by hand works even with JOURNAL_EXPORT_RUNNERS=0.
-        with free_slot(max(1, slots())) as handle:
+        with handed_slot(handed) if handed else free_slot(max(1, slots())) as handle:
+            handed = None
             if handle is None:
                 return made  # another runner has every slot: the queue is in hand
             jobs.recover_stale()
@@ -195,4 +215,4 @@ def run_exports(nice: int) -> None:
     if nice:
         os.nice(nice)
     made = run_queue()
-    click.echo(f"run-exports {os.getpid()}: made {made} exports")
+    click.echo(f"run-exports {os.getpid()}: exports made: {made}")
