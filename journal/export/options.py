@@ -18,8 +18,9 @@ def image_size(args: Mapping) -> tuple[int, int]:
     """Read ?width=&height= in pixels (300-2400); raise Invalid naming the field."""
     size = {}
     for field, default in DEFAULT_SIZE.items():
-        value = args.get(field, default)
-        if not str(value).isdigit() or not SIZE_MIN <= int(value) <= SIZE_MAX:
+        value = str(args.get(field, default))
+        # isascii: "²" and "٣" are digits to isdigit() but not to int().
+        if not (value.isascii() and value.isdigit()) or not SIZE_MIN <= int(value) <= SIZE_MAX:
             message = f"A whole number of pixels from {SIZE_MIN} to {SIZE_MAX}."
             raise Invalid("Some fields need attention.", {field: message})
         size[field] = int(value)

@@ -103,6 +103,7 @@ def test_the_file_is_sealed_at_rest_and_owner_only(auth_api, app, tmp_path):
         ({"kind": "png", "parameters": {}}, "chart"),
         ({"kind": "png", "parameters": {"chart": "timeline", "width": "12"}}, "width"),
         ({"kind": "svg", "parameters": {"chart": "nope"}}, "chart"),
+        ({"kind": "png", "parameters": {"chart": "timeline", "height": "²"}}, "height"),
         ({"kind": "pdf", "parameters": {"from": 2026}}, "from"),
         ({"kind": "pdf", "parameters": ["from"]}, "parameters"),
     ],
@@ -113,6 +114,12 @@ def test_bad_parameters_are_a_422_and_queue_nothing(auth_api, app, body, field):
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["error"]["fields"]
     assert job_count(app) == 0
+
+
+def test_a_superscript_digit_is_a_422_on_the_sync_route_too(auth_api):
+    """ "²" passes str.isdigit() but not int(): a clear 422, never a 500."""
+    response = auth_api.get("/export/charts/timeline.png?width=%C2%B2")
+    assert response.status_code == 422 and "width" in response.get_json()["error"]["fields"]
 
 
 def test_starting_a_job_needs_csrf(auth_api, app):
