@@ -177,27 +177,29 @@ def beat(job_id: str, pid: int, percent: int | None = None, text: str | None = N
 def finish(job: ExportJob, pid: int, body: bytes, mimetype: str, filename: str) -> bool:
     """Store a made file and mark the job done (False if the job was taken from this runner)."""
     draft = job_files.write(job.user_id, job.id, body)
-    done = db.session.execute(
-        update(ExportJob)
-        .where(mine(job.id, pid))
-        .values(
-            state="done",
-            progress=100,
-            progress_text="Ready",
-            finished_at=utcnow(),
-            file_name=filename,
-            file_size=len(body),
-            mimetype=mimetype,
+    try:
+        done = db.session.execute(
+            update(ExportJob)
+            .where(mine(job.id, pid))
+            .values(
+                state="done",
+                progress=100,
+                progress_text="Ready",
+                finished_at=utcnow(),
+                file_name=filename,
+                file_size=len(body),
+                mimetype=mimetype,
+            )
         )
-    )
-    if done.rowcount != 1:
+        if done.rowcount == 1:
+            job_files.publish(draft, job.id)
+            db.session.commit()
+            return True
         # A runner thought dead that came back: the job is another's now; keep its file.
         db.session.rollback()
-        draft.unlink(missing_ok=True)
         return False
-    job_files.publish(draft, job.id)
-    db.session.commit()
-    return True
+    finally:
+        draft.unlink(missing_ok=True)  # published (renamed away), or not to be
 
 
 def fail(job_id: str, pid: int | None, message: str) -> bool:

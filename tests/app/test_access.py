@@ -131,6 +131,7 @@ SAMPLES = {
     "filename": "css/app.css",
     "secret": "c" * 32,
     "session_id": "1",
+    "job_id": "0" * 32,
 }
 
 

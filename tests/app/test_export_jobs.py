@@ -118,7 +118,8 @@ def test_bad_parameters_are_a_422_and_queue_nothing(auth_api, app, body, field):
 
 def test_a_superscript_digit_is_a_422_on_the_sync_route_too(auth_api):
     """ "²" passes str.isdigit() but not int(): a clear 422, never a 500."""
-    response = auth_api.get("/export/charts/timeline.png?width=%C2%B2")
+    path = "/export/charts/timeline.png?width=%C2%B2"
+    response = auth_api.get(path, headers={"Accept": "application/json"})
     assert response.status_code == 422 and "width" in response.get_json()["error"]["fields"]
 
 
