@@ -240,3 +240,21 @@ def test_a_png_job_draws_the_chart(auth_api, app):
     assert done["state"] == "done", done
     png = auth_api.get(done["file_url"])
     assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+
+
+def test_the_export_page_marks_what_runs_as_a_job(logged_in):
+    """The PDF, chart and data downloads start jobs from the page, each with a status line."""
+    page = logged_in.get("/export/").get_data(as_text=True)
+    assert page.count('role="status" aria-live="polite" data-export-status') == 3
+    for kind in ('data-export-kind="pdf"', 'data-export-kind-field="format"', 'kind="csv"'):
+        assert kind in page
+    assert "js/export-jobs.js" in page
+    # Without JavaScript the same buttons still download from the sync routes.
+    assert 'action="/export/report.pdf"' in page and 'href="/export/data.json"' in page
+
+
+def test_the_service_worker_never_caches_export_jobs(client):
+    """GET /api/v1/exports answers are personal and short-lived: never in the data cache."""
+    worker = client.get("/sw.js").get_data(as_text=True)
+    never = worker.split("const NEVER_CACHED = [", 1)[1].split("];", 1)[0]
+    assert "'/api/v1/exports'" in never
