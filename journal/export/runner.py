@@ -22,6 +22,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..crypto import Undecryptable
 from ..errors import DomainError
@@ -146,7 +147,13 @@ class Heartbeat(threading.Thread):
         """Beat until stopped (its own app context, so its own database session)."""
         with self.app.app_context():
             while not self.stopped.wait(jobs.HEARTBEAT_EVERY):
-                jobs.beat(self.job_id, self.pid)
+                try:
+                    jobs.beat(self.job_id, self.pid)
+                except SQLAlchemyError as exc:
+                    # A busy database (SQLite's lock) skips one beat; a dead thread would let
+                    # the job look abandoned after STALE_AFTER while it is still being made.
+                    db.session.rollback()
+                    log.warning("export job %s: heartbeat skipped: %s", self.job_id, exc)
             db.session.remove()
 
 
