@@ -2,6 +2,7 @@
 
 import io
 import re
+import zipfile
 
 import pytest
 from playwright.sync_api import expect
@@ -52,3 +53,18 @@ def test_the_pdf_is_made_in_the_background_and_offered_as_a_link(make_page, live
     assert "S. <b>K</b>" in text  # the name, as typed, never as markup
     # Readable on a phone: nothing pushes the page sideways at 390 px.
     assert page.evaluate("document.documentElement.scrollWidth") <= MOBILE["width"]
+
+
+def test_the_spreadsheet_link_makes_a_zip_in_the_background(make_page, live_server, runners):
+    """The CSV link starts a job too; its ready link saves the zip of CSV files."""
+    page = make_page(MOBILE, accept_downloads=True)
+    email = signup(page)
+    give_history(live_server.app, email)
+    page.goto("/export/")
+    page.get_by_role("link", name="Spreadsheet (CSV files in a zip)").click()
+    status = page.locator("#data-title ~ [role=status]")
+    expect(status).to_contain_text("Your spreadsheet is ready", timeout=90_000)
+    with page.expect_download() as info:
+        status.get_by_role("link").click()
+    with zipfile.ZipFile(info.value.path()) as archive:
+        assert any(name.startswith("checkins") for name in archive.namelist())
