@@ -84,6 +84,7 @@ def keep_going(job) -> None:
 @bp.alt_response(429, description="Three exports of yours are already on the way")
 def start_export(body):
     """Queue an export (checked now, as its sync route would) and start a runner."""
+    jobs.sweep()  # expired files, and those of deleted accounts, go before new ones come
     job = jobs.create_job(current_user, body["kind"], body["parameters"], request.url_root)
     runner.ensure_runner(current_app._get_current_object())
     return described(job)
