@@ -115,9 +115,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(import_json)
     from .backup import commands as backup
+    from .export.runner import run_exports
     from .reminders.cli import send_reminders
 
     app.cli.add_command(send_reminders)
     app.cli.add_command(backup.backup)
     app.cli.add_command(backup.restore)
     app.cli.add_command(reset_password)
+    app.cli.add_command(run_exports)

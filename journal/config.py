@@ -24,6 +24,8 @@ ENV_SETTINGS = (
     "JOURNAL_PUSH_HOSTS",
     "JOURNAL_SIGNUP_CONFIRM",
     "JOURNAL_MASTER_KEY",
+    # Where finished background exports wait to be fetched (default: instance/exports/).
+    "JOURNAL_EXPORT_DIR",
 )
 # Environment variable -> (setting, unit): the session lifetimes and the security log's.
 DURATIONS = {
@@ -77,6 +79,8 @@ class Defaults:
     JOURNAL_CRISIS_REGION = "US"
     JOURNAL_TRUSTED_PROXIES = 0  # reverse proxies in front whose X-Forwarded-For/-Proto to believe
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Background export runners alive at once (journal.export.runner); 0 starts none.
+    JOURNAL_EXPORT_RUNNERS = 1
     API_TITLE = "Mood Journal API"
     API_VERSION = "v1"
     OPENAPI_VERSION = "3.0.3"
@@ -89,7 +93,7 @@ def from_environment() -> dict:
     found = {name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)}
     if os.environ.get("DATABASE_URL"):
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
-    for name in ("JOURNAL_TRUSTED_PROXIES", "JOURNAL_HASH_CONCURRENCY"):
+    for name in ("JOURNAL_TRUSTED_PROXIES", "JOURNAL_HASH_CONCURRENCY", "JOURNAL_EXPORT_RUNNERS"):
         if os.environ.get(name):
             found[name] = int(os.environ[name])
     for name, (setting, unit) in DURATIONS.items():

@@ -28,6 +28,8 @@ def test_config(**overrides) -> dict:
         # The same argon2id at a tiny cost; test_passwords checks the production parameters.
         "JOURNAL_PASSWORD_HASH_COST": "test",
         "JOURNAL_MASTER_KEY": MASTER_KEY,
+        # No background export runner: tests run the queue themselves (tests/app/test_export_jobs).
+        "JOURNAL_EXPORT_RUNNERS": 0,
         **overrides,
     }
 

@@ -20,6 +20,7 @@ def register(api: Api) -> None:
         auth,
         charts,
         checkins,
+        exports,
         meta,
         openapi,
         reflections,
@@ -42,6 +43,7 @@ def register(api: Api) -> None:
         shares,
         reminders,
         two_step,
+        exports,
     )
     for module in modules:
         api.register_blueprint(module.bp)

@@ -1,7 +1,5 @@
 """Export pages and downloads; every route here needs a signed-in user."""
 
-from datetime import date
-
 from flask import (
     Blueprint,
     Response,
@@ -20,12 +18,10 @@ from .. import charts as chart_registry
 from ..accounts import events, web
 from ..dashboard import services as charts
 from ..errors import Invalid
-from ..records import parse_date, user_today
-from . import csv_export, fhir, images, json_export, pdf, report
+from . import images, make, options, report
+from .options import DEFAULT_SIZE, SIZE_MAX, SIZE_MIN
 
 bp = Blueprint("export", __name__, url_prefix="/export")
-SIZE_MIN, SIZE_MAX = 300, 2400
-DEFAULT_SIZE = {"width": 1200, "height": 600}
 
 
 @bp.before_request
@@ -80,40 +76,9 @@ def attachment(body, mimetype: str, filename: str) -> Response:
     return response
 
 
-def stamp(start: date | None, end: date | None) -> str:
-    """Name a date range in a file name ("2026-01-01-to-2026-03-31")."""
-    return f"{start.isoformat() if start else 'start'}-to-{end.isoformat() if end else 'today'}"
-
-
-def image_size(args) -> tuple[int, int]:
-    """Read ?width=&height= in pixels (300-2400); raise Invalid naming the field."""
-    size = {}
-    for field, default in DEFAULT_SIZE.items():
-        value = args.get(field, default, type=str)
-        if not str(value).isdigit() or not SIZE_MIN <= int(value) <= SIZE_MAX:
-            message = f"A whole number of pixels from {SIZE_MIN} to {SIZE_MAX}."
-            raise Invalid("Some fields need attention.", {field: message})
-        size[field] = int(value)
-    return size["width"], size["height"]
-
-
-def optional_range(args) -> tuple[date | None, date | None]:
-    """Read an optional ?from=&to= (missing ends are open, as in the chart API)."""
-    start = parse_date(args["from"], "from") if args.get("from") else None
-    end = parse_date(args["to"], "to") if args.get("to") else None
-    if start and end and start > end:
-        raise Invalid("The start date is after the end date.", {"from": "Choose an earlier date."})
-    return start, end
-
-
 def report_options():
-    """Read the report's range, reflections switch, optional name and paper from the query."""
-    start, end = report.parse_range(request.args, user_today(current_user))
-    include = request.args.get("reflections") == "1"
-    paper = request.args.get("paper") or "a4"
-    if paper not in report.PAPERS:
-        raise Invalid("Choose A4 or US Letter.", {"paper": "Choose a4 or letter."})
-    return start, end, include, report.clean_name(request.args.get("name")), paper
+    """Read the report's options from the query (journal.export.options checks them)."""
+    return options.report_options(request.args, current_user)
 
 
 @bp.route("/")
@@ -158,10 +123,8 @@ def report_page():
 @bp.route("/report.pdf")
 def report_pdf():
     """Download the report as a one-to-two page PDF (503 when the server cannot draw charts)."""
-    start, end, include, name, paper = report_options()
-    the_report, data = report.build_report(current_user, start, end, include, name, paper=paper)
-    body = pdf.render_pdf(the_report, data)
-    return attachment(body, "application/pdf", f"mood-journal-report-{stamp(start, end)}.pdf")
+    made = make.make_pdf(current_user, request.args)
+    return attachment(made.body, made.mimetype, made.filename)
 
 
 @bp.route("/chart")
@@ -179,37 +142,30 @@ def chart_image(name: str, fmt: str):
     """Download one chart as PNG or SVG at a chosen size, on white."""
     if name not in charts.CHART_NAMES or fmt not in images.FORMATS:
         abort(404)
-    start, end = optional_range(request.args)
-    width, height = image_size(request.args)
-    figure, _caption = charts.build_chart(current_user, name, start, end)
-    body = images.render(figure, fmt, width, height, current_app.config.get("CHROMIUM_PATH"))
-    filename = f"mood-journal-{name}-{stamp(start, end)}.{fmt}"
-    return attachment(body, images.FORMATS[fmt], filename)
+    made = make.make_chart(current_user, name, fmt, request.args)
+    return attachment(made.body, made.mimetype, made.filename)
 
 
 @bp.route("/data.csv")
 def data_csv():
     """Download everything as a zip of CSV files (one per record type), streamed."""
-    user = current_user._get_current_object()
-    return streamed(csv_export.zip_chunks(user), "application/zip", "mood-journal-csv-{}.zip")
+    return streamed("csv")
 
 
 @bp.route("/data.json")
 def data_json():
     """Download everything as one re-importable JSON document, streamed."""
-    user = current_user._get_current_object()
-    return streamed(json_export.export_chunks(user), "application/json", "mood-journal-{}.json")
+    return streamed("json")
 
 
 @bp.route("/fhir.json")
 def fhir_json():
     """Download questionnaires and check-ins as a FHIR R4 Bundle, streamed."""
+    return streamed("fhir")
+
+
+def streamed(kind: str):
+    """Send a whole-account export's chunks as a download named for the user's today."""
     user = current_user._get_current_object()
-    chunks = fhir.bundle_chunks(user, request.url_root)
-    return streamed(chunks, "application/fhir+json", "mood-journal-fhir-{}.json")
-
-
-def streamed(chunks, mimetype: str, name: str):
-    """Send generated chunks as a download named for the user's today."""
-    filename = name.format(user_today(current_user).isoformat())
-    return attachment(stream_with_context(chunks), mimetype, filename)
+    made = make.make_data(user, kind, request.url_root)
+    return attachment(stream_with_context(made.body), made.mimetype, made.filename)

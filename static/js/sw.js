@@ -28,7 +28,7 @@ const SYNC_TAG = 'journal-sync';
 // pages (devices, password, deletion).
 const NEVER_CACHED = [
   '/auth/', '/export/', '/s/', '/shares', '/api/v1/auth/', '/api/v1/me', '/api/v1/csrf',
-  '/api/v1/shares', '/sw.js', '/settings/account',
+  '/api/v1/shares', '/api/v1/exports', '/sw.js', '/settings/account',
 ];
 
 // --- install and activate ----------------------------------------------------------------

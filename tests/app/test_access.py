@@ -90,6 +90,10 @@ ACCESS = {
     "api_shares.create_share": SIGNED_IN,
     "api_shares.list_shares": SIGNED_IN,
     "api_shares.revoke_share": SIGNED_IN,
+    "api_exports.start_export": SIGNED_IN,
+    "api_exports.list_exports": SIGNED_IN,
+    "api_exports.read_export": SIGNED_IN,
+    "api_exports.export_file": SIGNED_IN,
     "api_treatments.list_all": SIGNED_IN,
     "api_treatments.put": SIGNED_IN,
     "api_treatments.read": SIGNED_IN,
@@ -131,6 +135,7 @@ SAMPLES = {
     "filename": "css/app.css",
     "secret": "c" * 32,
     "session_id": "1",
+    "job_id": "0" * 32,
 }
 
 

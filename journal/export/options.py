@@ -1,0 +1,80 @@
+"""What each export takes: its parameters, read and checked once for sync routes and jobs."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from ..dashboard import services as charts
+from ..errors import Invalid
+from ..models import User
+from ..records import parse_date, user_today
+from . import images, report
+
+SIZE_MIN, SIZE_MAX = 300, 2400
+DEFAULT_SIZE = {"width": 1200, "height": 600}
+IMAGE_KEYS = ("from", "to", "width", "height")
+
+
+def image_size(args: Mapping) -> tuple[int, int]:
+    """Read ?width=&height= in pixels (300-2400); raise Invalid naming the field."""
+    size = {}
+    for field, default in DEFAULT_SIZE.items():
+        value = str(args.get(field, default))
+        # isascii: "²" and "٣" are digits to isdigit() but not to int().
+        if not (value.isascii() and value.isdigit()) or not SIZE_MIN <= int(value) <= SIZE_MAX:
+            message = f"A whole number of pixels from {SIZE_MIN} to {SIZE_MAX}."
+            raise Invalid("Some fields need attention.", {field: message})
+        size[field] = int(value)
+    return size["width"], size["height"]
+
+
+def optional_range(args: Mapping) -> tuple[date | None, date | None]:
+    """Read an optional ?from=&to= (missing ends are open, as in the chart API)."""
+    start = parse_date(args["from"], "from") if args.get("from") else None
+    end = parse_date(args["to"], "to") if args.get("to") else None
+    if start and end and start > end:
+        raise Invalid("The start date is after the end date.", {"from": "Choose an earlier date."})
+    return start, end
+
+
+def report_options(args: Mapping, user: User):
+    """Read the report's range, reflections switch, optional name and paper."""
+    start, end = report.parse_range(args, user_today(user))
+    include = args.get("reflections") == "1"
+    paper = args.get("paper") or "a4"
+    if paper not in report.PAPERS:
+        raise Invalid("Choose A4 or US Letter.", {"paper": "Choose a4 or letter."})
+    return start, end, include, report.clean_name(args.get("name")), paper
+
+
+def chart_options(name: str, fmt: str, args: Mapping):
+    """Read a chart image's range and size; raise Invalid for an unknown chart or format."""
+    if name not in charts.CHART_NAMES or fmt not in images.FORMATS:
+        raise Invalid("Choose a chart and a format.", {"chart": "Choose a chart and a format."})
+    start, end = optional_range(args)
+    width, height = image_size(args)
+    return start, end, width, height
+
+
+def stamp(start: date | None, end: date | None) -> str:
+    """Name a date range in a file name ("2026-01-01-to-2026-03-31")."""
+    return f"{start.isoformat() if start else 'start'}-to-{end.isoformat() if end else 'today'}"
+
+
+def job_parameters(kind: str, args: Mapping, user: User) -> dict:
+    """Check a job's parameters as its sync route would; return what the runner needs (strings).
+
+    The report's range is fixed here, so a job queued just before midnight reports the day
+    the person asked on.
+    """
+    for key, value in args.items():
+        if not isinstance(value, str):
+            raise Invalid("Some fields need attention.", {key: "Give this as text."})
+    if kind == "pdf":
+        start, end, include, name, paper = report_options(args, user)
+        found = {"from": start.isoformat(), "to": end.isoformat(), "paper": paper}
+        found["reflections"] = "1" if include else "0"
+        return {**found, **({"name": name} if name else {})}
+    if kind in images.FORMATS:
+        chart_options(args.get("chart", ""), kind, args)
+        return {"chart": args["chart"], **{k: args[k] for k in IMAGE_KEYS if args.get(k)}}
+    return {}
