@@ -83,6 +83,9 @@ def main() -> None:
     parser.add_argument("--years", type=float, nargs="+", default=[1, 5, 10])
     parser.add_argument("--range", nargs="+", default=["all", "1y", "90d"], choices=RANGES)
     parser.add_argument("--mode", nargs="+", default=["cold", "warm"], choices=["cold", "warm"])
+    parser.add_argument(
+        "--cold", dest="mode", action="store_const", const=["cold"], help="--mode cold"
+    )
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     parser.add_argument("--no-freeze", action="store_true", help="leave the app to the GC")
     parser.add_argument("--browser", action="store_true", help="also time the dashboard")

@@ -184,6 +184,8 @@ def test_user_text_is_escaped_in_every_chart():
     for name in CHART_NAMES:
         text = strings(decoded(build(name, data)[0]))
         assert not any("<script" in s for s in text), name
+        sent = build_json(name, data)[0]  # what the API sends
+        assert "<" not in sent and not any("<script" in s for s in strings(json.loads(sent))), name
 
 
 # --- the timeline ----------------------------------------------------------------------------
