@@ -40,9 +40,23 @@ def validated_instruments(data: ChartData) -> list[instruments.Instrument]:
     return [i for i in instruments.INSTRUMENTS.values() if i.validated and i.id in present]
 
 
+def factor(instrument: instruments.Instrument) -> int:
+    """Return what a raw total is multiplied by on the chart (WHO-5: its percentage score)."""
+    # The WHO-5's authors follow change on the percentage scale, so that is what is drawn.
+    return instrument.percent_factor or 1
+
+
 def scale_max(instrument: instruments.Instrument) -> int:
     """Return the top of an instrument's chart scale (a display maximum if it declares one)."""
-    return getattr(instrument, "display_max", None) or instrument.max_total
+    return getattr(instrument, "display_max", None) or instrument.max_total * factor(instrument)
+
+
+def score_text(instrument: instruments.Instrument, total: int) -> str:
+    """Describe a total the way its panel draws it ("WHO-5 64% (raw 16 of 25)")."""
+    if instrument.percent_factor:
+        shown = instruments.percentage(instrument, total)
+        return f"{instrument.short_title} {shown}% (raw {total} of {instrument.max_total})"
+    return f"{instrument.short_title} {total} of {scale_max(instrument)}"
 
 
 def band_label(label: str) -> str:
@@ -187,12 +201,14 @@ def _daily_traces(data: ChartData, key: str, yref: str, legend: bool) -> list[di
     ]
 
 
-def _bands(bands, yref: str, top: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Return an instrument's band rectangles and their names in the right margin."""
+def _bands(
+    bands, yref: str, top: int, scale: int = 1
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return an instrument's band rectangles (raw totals times `scale`) and their names."""
     shapes, notes = [], []
     for k, band in enumerate(bands):
         # Totals are whole numbers: each band reaches halfway to its neighbour.
-        y0, y1 = max(band.low - 0.5, 0), min(band.high + 0.5, top)
+        y0, y1 = max((band.low - 0.5) * scale, 0), min((band.high + 0.5) * scale, top)
         shapes.append(
             {
                 "type": "rect",
@@ -257,7 +273,7 @@ def _validated_trace(data: ChartData, instrument, yref: str) -> dict[str, Any]:
         (v["date"], v["total"]) for v in data.validated if v["instrument"] == instrument.id
     )
     hover = [
-        f"{instrument.short_title} {total} of {scale_max(instrument)}"
+        score_text(instrument, total)
         + (f" · {instrument.band_for(total)}" if instrument.bands else "")
         + f"<br>{analysis.format_date(day)}"
         for day, total in rows
@@ -267,7 +283,7 @@ def _validated_trace(data: ChartData, instrument, yref: str) -> dict[str, Any]:
         "name": instrument.short_title,
         "showlegend": False,
         "x": [style.iso_noon(d) for d, _ in rows],
-        "y": [t for _, t in rows],
+        "y": [t * factor(instrument) for _, t in rows],
         "yaxis": yref,
         "mode": "lines+markers",
         "line": {"color": style.GREEN, "width": 1.5},
@@ -353,7 +369,8 @@ def figure(data: ChartData) -> style.Spec:
         plan.append(("mood", "Mood (0-10; higher = better)", MOOD_PX))
     for instrument in validated:
         top = scale_max(instrument)
-        plan.append((instrument.id, f"{instrument.short_title} (0-{top})", VALIDATED_PX))
+        unit = "%; higher = better" if instrument.percent_factor else ""
+        plan.append((instrument.id, f"{instrument.short_title} (0-{top}{unit})", VALIDATED_PX))
     if sessions:
         plan.append(("sessions", "Sessions", SESSIONS_PX))
     panels = Panels(plan)
@@ -380,7 +397,7 @@ def figure(data: ChartData) -> style.Spec:
         ref, top = panels.ref(instrument.id), scale_max(instrument)
         traces.append(_validated_trace(data, instrument, ref))
         if instrument.bands:
-            more_shapes, more_notes = _bands(instrument.bands, ref, top)
+            more_shapes, more_notes = _bands(instrument.bands, ref, top, factor(instrument))
             shapes += more_shapes
             notes += [] if data.compact else more_notes
         if data.compact:

@@ -236,6 +236,19 @@ def test_timeline_panels_follow_the_instrument_registry(monkeypatch):
     assert list(fig.layout.yaxis.range) == [0, pcl5.max_total]
 
 
+def test_the_who5_panel_draws_the_percentage_score():
+    """WHO-5 raw 16 is drawn at 64 on a 0-100 scale; its bands meet at 50 %, as the cut-off."""
+    validated = [{"date": day(4), "instrument": "who5", "total": 16}]
+    fig = timeline_figure(data_for(validated=validated, start=day(1), end=day(10)))
+    assert panel_titles(fig) == ["WHO-5 (0-100%; higher = better)"]
+    assert list(fig.layout.yaxis.range) == [0, 100]
+    trace = next(t for t in fig.data if t.name == "WHO-5")
+    assert list(trace.y) == [64]
+    assert trace.hovertext[0].startswith("WHO-5 64% (raw 16 of 25) · Higher well-being")
+    bands = sorted((shape.y0, shape.y1) for shape in fig.layout.shapes if shape.type == "rect")
+    assert bands == [(0, 50), (50, 100)]
+
+
 def test_timeline_mood_is_never_inside_the_score_bands():
     """The band rectangles belong to score panels only, never to the mood axis."""
     daily = [checkin(day(n), 12, mood=4) for n in range(1, 11)]
