@@ -11,6 +11,43 @@ the table shows the median over rounds, so the ratios hold on another machine.
 Targets (issue 14): upsert >= 0.5x, /me >= 0.7x.
 Each upsert creates a daily check-in on its own date (each connection walks back through its own
 slice of dates), the write a phone's sync makes.
+
+Where the time goes (issue 14; December 2026, 2 cores shared with other work). Profiled with
+cProfile on a CPU-time clock over direct WSGI calls (no HTTP), and each piece timed alone with
+time.process_time, SQLite unless said:
+- A bare Flask JSON view costs 0.04 ms of server CPU. Under gunicorn the bare phase's ~3,500 req/s
+  on 2 cores is ~0.55 ms per request of gunicorn, kernel and this Python load generator, on the
+  same cores as the app. So 0.7x for /me means about 0.25 ms of app CPU per request, and 0.5x for
+  an upsert about 0.6 ms.
+- The floor of any request in this app, before sign-in: GET /api/v1/csrf anonymous, 0.22 ms
+  (request context, cookie session decode, request_limits, CSRF hook, security headers, the
+  flask-smorest wrapper). Signing in adds the session check: one indexed SELECT of the session
+  and its user, 0.11 ms, of which the SQL itself is 0.007 ms (raw sqlite3), SQLAlchemy Core
+  execution 0.04 ms and ORM loading of the two rows the rest; loading the user alone through
+  the ORM is no cheaper, so current_user stays an ORM User in the session.
+- /me was 0.60-0.65 ms: session check 0.17 (its select rebuilt each request: `__eq__`/coercions
+  visible), the cookie serializer built twice a request, 13 current_user proxy lookups,
+  generate_csrf (itsdangerous signing, 0.04), the PWA user key (an HMAC per response), headers.
+  Now 0.49-0.54 ms: prebuilt statement, one serializer per key set, the user read once, the PWA
+  key cached. marshmallow's dump of MeOut is 0.007 ms, so it stays.
+- An upsert was 1.7-1.9 ms: session check; webargs building a CheckInIn schema per request (it
+  is given a class); the row-and-date-holder SELECT rebuilt each time; the ORM flush of one new
+  row 0.17 ms (the INSERT itself 0.05); the data-revision bump through the ORM's bulk-UPDATE
+  path; CSRF validation; COMMIT. Now 1.2-1.4 ms: prebuilt statements, schema instances, one Core
+  INSERT ... RETURNING for a create (encrypted fields sealed by the same descriptor a flush
+  uses), a Core UPDATE for the bump. Still the statements test_upsert_cost counts, one COMMIT.
+- PostgreSQL costs more CPU per request in this process than SQLite (in-process /me ~0.9-1.1 ms,
+  upsert ~2.2-2.4 ms): psycopg builds column descriptions per query (21 columns for the session
+  check), and each request also pays a pool pre-ping, BEGIN and the closing ROLLBACK/COMMIT as
+  separate round trips. The pre-ping stays (a restarted database must not cost a 500).
+  A durable COMMIT (synchronous_commit=on, fdatasync) measured 2.9 ms here, and a sync worker
+  waits for it: 2 workers cap PostgreSQL upserts near 700 req/s before any CPU, under half the
+  ~3,000 req/s bare rate, so 0.5x is out of reach there without weakening commits.
+- Targets: not met on this stack. The floor of a signed-in JSON request (anonymous floor plus
+  the session check) is ~0.35 ms of app CPU, above the ~0.25 ms that 0.7x for /me allows.
+Nothing caches session validity in the process: every request reads its session row, so ending
+a session is seen at once by every worker. SQLite keeps WAL + synchronous=NORMAL and PostgreSQL
+its commit settings; tests/app/test_durability.py (kill -9) passes.
 """
 
 import argparse

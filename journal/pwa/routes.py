@@ -117,7 +117,7 @@ def user_key(user) -> str:
 
 @lru_cache(maxsize=1024)
 def keyed_digest(secret: bytes, user_id: int) -> str:
-    """Return the user's key for this secret (every signed-in response sends it: kept)."""
+    """Return the user's key under this secret (cached: every signed-in response sends it)."""
     digest = hmac.new(secret, f"pwa-user:{user_id}".encode(), hashlib.sha256)
     return digest.hexdigest()[:16]
 
