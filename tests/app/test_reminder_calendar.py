@@ -53,6 +53,7 @@ def test_the_download_has_a_daily_check_in_with_an_alarm_in_the_users_zone(
     assert response.mimetype == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
     assert "no-store" in response.headers["Cache-Control"]
+    assert response.headers["Referrer-Policy"] == "no-referrer"  # the route's, not the default
     calendar = icalendar.Calendar.from_ical(response.data)
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
     [daily] = events(response.data)
