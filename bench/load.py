@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
@@ -210,6 +211,7 @@ def stats(records: list) -> dict:
         "p95": cuts[94],
         "p99": cuts[98],
         "errors": sum(not 200 <= status < 300 for *_rest, status in records),
+        "statuses": Counter(status for *_rest, status in records if not 200 <= status < 300),
     }
 
 
@@ -219,6 +221,7 @@ def line(name: str, result: dict, seconds: float | None = None) -> str:
     return (
         f"{name:22} {result['n']:6d} {rate} {result['p50']:8.0f} {result['p95']:8.0f} "
         f"{result['p99']:8.0f} {result['errors']:6d}"
+        + (f" by status (0: no answer): {dict(result['statuses'])}" if result["errors"] else "")
     )
 
 
@@ -325,7 +328,9 @@ def main() -> None:
             )
             written = []
             context = multiprocessing.get_context("fork")
-            with context.Pool(args.processes) as pool:
+            # The client processes must not inherit the SIGTERM handler: Pool stops them with it.
+            reset = (signal.SIGTERM, signal.SIG_DFL)
+            with context.Pool(args.processes, signal.signal, reset) as pool:
                 if not args.skip_load:
                     written += load_phase(pool, args, base, people)[1]
                 base["offset"] = base["days_each"] // 2

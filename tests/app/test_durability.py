@@ -164,12 +164,13 @@ def test_acknowledged_checkins_survive_kill_9(database_url, tmp_path):
 
 
 def test_sqlite_file_runs_wal_with_synchronous_normal(tmp_path):
-    """A SQLite file connection is in WAL mode with synchronous=NORMAL (1), foreign keys on."""
+    """A SQLite file connection: WAL, synchronous=NORMAL (1), foreign keys on, 30 s busy wait."""
     app = create_app(test_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.sqlite'}"))
     with app.app_context():
         connection = db.session.connection()
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA synchronous")).scalar() == 1
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
         db.session.remove()
         db.engine.dispose()
