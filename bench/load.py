@@ -323,6 +323,7 @@ def main() -> None:
             print(
                 f"{url.split(':')[0]}, gunicorn.conf.py {args.gunicorn or '(as it is)'}, "
                 f"WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'default')}, "
+                f"JOURNAL_THREADS={os.environ.get('JOURNAL_THREADS', 'default')}, "
                 f"JOURNAL_HASH_CONCURRENCY={os.environ.get('JOURNAL_HASH_CONCURRENCY', 'default')}"
                 f"; {args.processes} client processes"
             )
