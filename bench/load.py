@@ -1,10 +1,10 @@
 """Many users at once, and a sign-in storm, against gunicorn with gunicorn.conf.py (issue 14).
 
 Run: .venv/bin/python bench/load.py [--database-url URL] [--users 50] [--seconds 60]
-     [--storm 50] [--storm-users 10] [--storm-rounds 3] [--gunicorn "--worker-class sync"]
-The server is gunicorn with the repository's gunicorn.conf.py as it is (its workers, worker
-class and threads; WEB_CONCURRENCY and JOURNAL_HASH_CONCURRENCY pass through from the
-environment; --gunicorn adds command-line settings), on a temporary SQLite file or
+     [--storm 50] [--storm-users 10] [--storm-rounds 3] [--gunicorn="--keep-alive 5"]
+The server is gunicorn with the repository's gunicorn.conf.py as it is (its workers and
+threads; WEB_CONCURRENCY, JOURNAL_THREADS (1: sync workers) and JOURNAL_HASH_CONCURRENCY pass
+through from the environment; --gunicorn adds command-line settings), on a temporary SQLite file or
 --database-url, with JOURNAL_TRUSTED_PROXIES=1: every simulated person sends their own
 X-Forwarded-For address, as they would through the reverse proxy, so the sign-in throttle counts
 each person separately (its limits stay the production ones).
