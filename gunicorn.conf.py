@@ -14,11 +14,11 @@ wsgi_app = "journal:create_app()"
 bind = os.environ.get("JOURNAL_BIND", "127.0.0.1:8000").split(",")
 
 # 2 x cores + 1 processes, counted on the cores this process may use, each with JOURNAL_THREADS
-# threads (gthread): a request waiting for a password hash (the bounded, low-priority pool of
+# threads: a request waiting for a password hash (the bounded, low-priority pool of
 # journal/accounts/hashing.py) holds one thread, not the process, so 50 people signing in at once
-# no longer stall the other requests (bench/load.py).
+# no longer stall the other requests (bench/load.py). gunicorn runs the default sync worker
+# class as gthread when threads > 1; JOURNAL_THREADS=1 gives plain sync workers.
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * len(os.sched_getaffinity(0)) + 1)
-worker_class = "gthread"
 threads = int(os.environ.get("JOURNAL_THREADS") or 16)
 
 # X-Forwarded-Proto (so the session cookie is Secure) is believed only from these addresses.

@@ -92,7 +92,8 @@ def bare():
 
 def serve(app_module: str, port: int, env: dict, folder: str) -> subprocess.Popen:
     """Start gunicorn with the repository's config and 2 sync workers; wait until it answers."""
-    env = {**env, "WEB_CONCURRENCY": "2", "JOURNAL_WARM_CHARTS": "0"}
+    # JOURNAL_THREADS=1: gunicorn would run a sync worker with more threads as gthread.
+    env = {**env, "WEB_CONCURRENCY": "2", "JOURNAL_THREADS": "1", "JOURNAL_WARM_CHARTS": "0"}
     return httpbench.serve(app_module, port, env, folder, ["--worker-class", "sync"])
 
 

@@ -1,10 +1,10 @@
 """Many users at once, and a sign-in storm, against gunicorn with gunicorn.conf.py (issue 14).
 
 Run: .venv/bin/python bench/load.py [--database-url URL] [--users 50] [--seconds 60]
-     [--storm 50] [--storm-users 10] [--storm-rounds 3] [--gunicorn "--worker-class sync"]
-The server is gunicorn with the repository's gunicorn.conf.py as it is (its workers, worker
-class and threads; WEB_CONCURRENCY and JOURNAL_HASH_CONCURRENCY pass through from the
-environment; --gunicorn adds command-line settings), on a temporary SQLite file or
+     [--storm 50] [--storm-users 10] [--storm-rounds 3] [--gunicorn="--keep-alive 5"]
+The server is gunicorn with the repository's gunicorn.conf.py as it is (its workers and
+threads; WEB_CONCURRENCY, JOURNAL_THREADS (1: sync workers) and JOURNAL_HASH_CONCURRENCY pass
+through from the environment; --gunicorn adds command-line settings), on a temporary SQLite file or
 --database-url, with JOURNAL_TRUSTED_PROXIES=1: every simulated person sends their own
 X-Forwarded-For address, as they would through the reverse proxy, so the sign-in throttle counts
 each person separately (its limits stay the production ones).
@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
@@ -210,6 +211,7 @@ def stats(records: list) -> dict:
         "p95": cuts[94],
         "p99": cuts[98],
         "errors": sum(not 200 <= status < 300 for *_rest, status in records),
+        "statuses": Counter(status for *_rest, status in records if not 200 <= status < 300),
     }
 
 
@@ -219,6 +221,7 @@ def line(name: str, result: dict, seconds: float | None = None) -> str:
     return (
         f"{name:22} {result['n']:6d} {rate} {result['p50']:8.0f} {result['p95']:8.0f} "
         f"{result['p99']:8.0f} {result['errors']:6d}"
+        + (f" by status (0: no answer): {dict(result['statuses'])}" if result["errors"] else "")
     )
 
 
@@ -320,12 +323,15 @@ def main() -> None:
             print(
                 f"{url.split(':')[0]}, gunicorn.conf.py {args.gunicorn or '(as it is)'}, "
                 f"WEB_CONCURRENCY={os.environ.get('WEB_CONCURRENCY', 'default')}, "
+                f"JOURNAL_THREADS={os.environ.get('JOURNAL_THREADS', 'default')}, "
                 f"JOURNAL_HASH_CONCURRENCY={os.environ.get('JOURNAL_HASH_CONCURRENCY', 'default')}"
                 f"; {args.processes} client processes"
             )
             written = []
             context = multiprocessing.get_context("fork")
-            with context.Pool(args.processes) as pool:
+            # The client processes must not inherit the SIGTERM handler: Pool stops them with it.
+            reset = (signal.SIGTERM, signal.SIG_DFL)
+            with context.Pool(args.processes, signal.signal, reset) as pool:
                 if not args.skip_load:
                     written += load_phase(pool, args, base, people)[1]
                 base["offset"] = base["days_each"] // 2

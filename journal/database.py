@@ -4,11 +4,18 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+# SQLite has one writer at a time. gunicorn's threaded workers run many requests per process,
+# and a thread holding the write lock may wait for its process's GIL behind the others: under
+# 50 users (bench/load.py) writers waited more than Python's default 5 s and failed with
+# "database is locked". They wait longer instead of failing.
+BUSY_TIMEOUT_MS = 30_000
+
 
 def set_sqlite_pragmas(dbapi_connection, _record) -> None:
-    """Turn on foreign keys, WAL and (in WAL mode) synchronous=NORMAL per SQLite connection."""
+    """Turn on foreign keys, WAL, (in WAL mode) synchronous=NORMAL and a 30 s busy timeout."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     # WAL lets the page read while a sync writes; it is a no-op for in-memory databases.
     mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0]
     if str(mode).lower() == "wal":
