@@ -8,6 +8,7 @@ secret key, so a client can neither forge one nor point one list's cursor at ano
 cursor that does not verify or does not fit the list is a 422, never a 500.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import current_app
@@ -87,3 +88,10 @@ def page(rows: list, limit: int, name: str, order: tuple) -> dict:
     more = len(rows) > limit
     rows = rows[:limit]
     return {"items": rows, "next": encode(name, rows[-1], order) if more else None}
+
+
+def respond(name: str, order: tuple, query: dict, fetch: Callable, describe: Callable) -> dict:
+    """Answer one page of list `name`: fetch(limit, after) reads rows, describe(row) shows one."""
+    key = decode(name, query["cursor"], order) if query["cursor"] else None
+    result = page(fetch(query["limit"] + 1, key), query["limit"], name, order)
+    return {**result, "items": [describe(row) for row in result["items"]]}

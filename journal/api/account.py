@@ -150,12 +150,15 @@ def reset(body):
 @bp.response(200, SessionList)
 def list_sessions(query):
     """List the user's signed-in devices, newest sign-in first, marking this one."""
-    order = sessions.PAGE_ORDER
-    key = paging.decode("sessions", query["cursor"], order) if query["cursor"] else None
-    rows = sessions.page_of(current_user, query["limit"] + 1, key)
-    result = paging.page(rows, query["limit"], "sessions", order)
     token = web.current_token()
-    return {**result, "items": [sessions.session_dict(row, token) for row in result["items"]]}
+
+    def fetch(limit, after):
+        return sessions.page_of(current_user, limit, after)
+
+    def describe(row):
+        return sessions.session_dict(row, token)
+
+    return paging.respond("sessions", sessions.PAGE_ORDER, query, fetch, describe)
 
 
 @bp.route("/auth/sessions/<int:session_id>", methods=["DELETE"])
@@ -180,10 +183,11 @@ def end_other_sessions():
 @bp.response(200, EventList)
 def activity(query):
     """Return the account's security events, newest first (follow `next` for older ones)."""
-    key = paging.decode("activity", query["cursor"], events.ORDER) if query["cursor"] else None
-    rows = events.recent(current_user, query["limit"] + 1, key)
-    result = paging.page(rows, query["limit"], "activity", events.ORDER)
-    return {**result, "items": [events.event_dict(row) for row in result["items"]]}
+
+    def fetch(limit, after):
+        return events.recent(current_user, limit, after)
+
+    return paging.respond("activity", events.ORDER, query, fetch, events.event_dict)
 
 
 @bp.route("/me", methods=["DELETE"])

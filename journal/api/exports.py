@@ -95,11 +95,11 @@ def start_export(body):
 @bp.response(200, ExportList)
 def list_exports(query):
     """List the user's exports of the last hour, newest first (follow `next`)."""
-    order = jobs.JOB_ORDER
-    key = paging.decode("exports", query["cursor"], order) if query["cursor"] else None
-    rows = jobs.list_jobs(current_user, limit=query["limit"] + 1, after=key)
-    result = paging.page(rows, query["limit"], "exports", order)
-    return {**result, "items": [described(job) for job in result["items"]]}
+
+    def fetch(limit, after):
+        return jobs.list_jobs(current_user, limit=limit, after=after)
+
+    return paging.respond("exports", jobs.JOB_ORDER, query, fetch, described)
 
 
 @bp.route("/<job_id>", methods=["GET"])

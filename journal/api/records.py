@@ -34,10 +34,11 @@ def record_blueprint(
     @documented(list_help)
     def list_all(query):
         order = kind.order(kind.model)
-        key = paging.decode(plural, query["cursor"], order) if query["cursor"] else None
-        rows = list_items(query, limit=query["limit"] + 1, after=key)
-        result = paging.page(rows, query["limit"], plural, order)
-        return {**result, "items": [kind.to_dict(row) for row in result["items"]]}
+
+        def fetch(limit, after):
+            return list_items(query, limit=limit, after=after)
+
+        return paging.respond(plural, order, query, fetch, kind.to_dict)
 
     @bp.route("/<client_id>", methods=["PUT"])
     @bp.arguments(body_schema)

@@ -31,11 +31,11 @@ def create_share(body):
 @bp.response(200, ShareList)
 def list_shares(query):
     """List the user's share links, newest first, with their status and openings (follow `next`)."""
-    order = services.SHARE_ORDER
-    key = paging.decode("shares", query["cursor"], order) if query["cursor"] else None
-    rows = services.list_shares(current_user, limit=query["limit"] + 1, after=key)
-    result = paging.page(rows, query["limit"], "shares", order)
-    return {**result, "items": [services.share_to_dict(link) for link in result["items"]]}
+
+    def fetch(limit, after):
+        return services.list_shares(current_user, limit=limit, after=after)
+
+    return paging.respond("shares", services.SHARE_ORDER, query, fetch, services.share_to_dict)
 
 
 @bp.route("/<int:share_id>", methods=["DELETE"])
