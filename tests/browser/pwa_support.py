@@ -106,17 +106,27 @@ def wait_for_worker(page: Page) -> None:
 
 
 def wait_until_warm(page: Page, paths: tuple[str, ...] = ("/checkins/new",)) -> None:
-    """Wait until the worker has stored these signed-in pages for offline use."""
+    """Wait until the worker has stored these signed-in pages, and the chart data they draw."""
+    # A page a visit stored is in the cache before the warm-up (or the visit's own lazy chart
+    # requests) has stored its data: going offline in between draws a chart from nothing.
     wait_until(
         page,
-        """async (paths) => {
-          const names = (await caches.keys()).filter((n) => n.startsWith('mj-pages-'));
-          for (const path of paths) {
-            let found = false;
-            for (const name of names) {
-              if (await (await caches.open(name)).match(path, { ignoreVary: true })) found = true;
+        r"""async (paths) => {
+          const keys = await caches.keys();
+          const find = async (prefix, url) => {
+            for (const name of keys.filter((n) => n.startsWith(prefix))) {
+              const hit = await (await caches.open(name)).match(url, { ignoreVary: true });
+              if (hit) return hit;
             }
-            if (!found) return false;
+            return null;
+          };
+          for (const path of paths) {
+            const stored = await find('mj-pages-', path);
+            if (!stored) return false;
+            const html = await stored.text();
+            for (const m of html.matchAll(/data-src="(\/api\/[^"]+)"/g)) {
+              if (!(await find('mj-data-', m[1].replaceAll('&amp;', '&')))) return false;
+            }
           }
           return true;
         }""",
