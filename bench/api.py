@@ -71,7 +71,7 @@ sys.path.insert(0, str(ROOT))
 import httpbench  # noqa: E402  (beside this file)
 
 from journal import create_app  # noqa: E402
-from journal.auth.services import register_user  # noqa: E402
+from journal.accounts.users import register_user  # noqa: E402
 from journal.extensions import db  # noqa: E402
 from journal.records import user_today  # noqa: E402
 

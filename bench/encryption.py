@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import func, select, update  # noqa: E402
 
 from journal import create_app, crypto  # noqa: E402
-from journal.auth.services import register_user  # noqa: E402
+from journal.accounts.users import register_user  # noqa: E402
 from journal.cli import load_demo  # noqa: E402
 from journal.demo import generate  # noqa: E402
 from journal.extensions import db  # noqa: E402

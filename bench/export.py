@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from journal import create_app  # noqa: E402
-from journal.auth.services import register_user  # noqa: E402
+from journal.accounts.users import register_user  # noqa: E402
 from journal.cli import load_demo  # noqa: E402
 from journal.demo import generate  # noqa: E402
 from journal.extensions import db  # noqa: E402

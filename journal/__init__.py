@@ -48,13 +48,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def init_extensions(app: Flask) -> None:
     """Bind each extension to the app."""
-    from . import auth, database
+    from . import database
+    from .accounts import login
 
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(paths.MIGRATIONS), render_as_batch=True)
     login_manager.init_app(app)
-    auth.init_login_manager(login_manager)
+    login.init_login_manager(login_manager)
     csrf.init_app(app)
     rest_api.init_app(app)
 
@@ -62,8 +63,8 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the HTML areas and the JSON API."""
     from .accounts.routes import bp as account_bp
+    from .accounts.signin_routes import bp as auth_bp
     from .api import register as register_api
-    from .auth.routes import bp as auth_bp
     from .checkins import bp as checkins_bp
     from .dashboard.routes import bp as dashboard_bp
     from .export.routes import bp as export_bp

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from . import demo, records
-from .auth.services import find_user, register_user
+from .accounts.users import find_user, register_user
 from .checkins import services as checkins
 from .errors import Invalid
 from .export import json_export

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from journal import create_app
-from journal.auth.services import register_user
+from journal.accounts.users import register_user
 from journal.extensions import db
 from tests.smtp import running_smtp, smtp_config
 

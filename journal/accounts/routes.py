@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..models import User
-from . import events, notify, services, sessions, totp, web
+from . import events, notify, services, sessions, signup, totp, web
 from .forms import (
     CodeForm,
     ConfirmForm,
@@ -256,11 +256,9 @@ def two_step_login():
     if form.validate_on_submit():
         web.begin_sign_in(user.email)
         if totp.verify(user, form.code.data):
-            from ..auth.routes import safe_next
-
             web.sign_in_succeeded(user.email)
             web.sign_in(user, pending["remember"])
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(web.safe_next(request.args.get("next")))
         events.record("two_step_failed", user.id, **web.client())
         form.code.errors.append("That code is not right.")
         status = 401
@@ -270,8 +268,6 @@ def two_step_login():
 @bp.route("/auth/confirm/<token>", methods=["GET", "POST"])
 def confirm_signup(token):
     """Finish an e-mail-confirmed sign-up (a button, so a mail scanner's visit creates nothing)."""
-    from . import signup
-
     form = ConfirmForm()
     if form.validate_on_submit():
         user = signup.finish(token)

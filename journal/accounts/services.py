@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import User
 from . import clock, passwords, sessions
 from .models import PasswordResetToken
+from .users import find_user, normalise_email, valid_email
 
 RESET_LIFETIME = timedelta(hours=1)
 
@@ -45,8 +46,6 @@ def change_password(user: User, current: object, new: object, keep_token: str | 
 
 def change_email(user: User, password: object, new_email: object) -> str:
     """Change the sign-in e-mail (password required); return the old address."""
-    from ..auth.services import find_user, normalise_email, valid_email
-
     require_password(user, password)
     email = normalise_email(new_email)
     if not valid_email(email):

@@ -10,13 +10,13 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from .. import crisis, mail
-from ..auth.services import find_user, normalise_email, validate_registration
 from ..errors import Invalid
 from ..extensions import db
 from ..models import User
 from . import clock, passwords
 from .models import PendingSignup
 from .sessions import token_hash
+from .users import find_user, normalise_email, validate_registration
 
 LIFETIME = timedelta(hours=24)
 

@@ -1,13 +1,15 @@
 """The request side of accounts: who is asking, and starting or ending this browser's session."""
 
 import time
+from urllib.parse import urlsplit
 
-from flask import current_app, g, request, session
+from flask import current_app, g, request, session, url_for
 from flask_login import login_user, logout_user
 
 from ..extensions import db
 from ..models import User
-from . import events, notify, services, sessions, throttle
+from . import events, notify, services, sessions, signup, throttle
+from .users import find_user
 
 SESSION_KEY = "sid"
 # Passed the password, waiting for the second step; for five minutes at most.
@@ -101,8 +103,6 @@ def request_reset(email: object) -> None:
     Both paths do the same counting and one logged write, so the time taken says little
     about whether the address has an account; the e-mail itself goes on a background thread.
     """
-    from ..auth.services import find_user
-
     take("reset_address")
     address = normalised(email)
     try:
@@ -121,8 +121,18 @@ def request_reset(email: object) -> None:
 
 def start_signup(email: object, password: object, timezone: object, region: object) -> None:
     """Begin an e-mail-confirmed sign-up; the e-mail says "finish" or "you have an account"."""
-    from . import signup
-
     address, token = signup.start(email, password, timezone, region)
     config = current_app.config
     notify.send_later(config, notify.signup_message(config, address, token))
+
+
+def safe_next(target: str | None) -> str:
+    """Return a same-site path to go to after signing in (never another host)."""
+    if (
+        target
+        and urlsplit(target).netloc == ""
+        and target.startswith("/")
+        and not target.startswith("//")
+    ):
+        return target
+    return url_for("dashboard.index")

@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from flask_wtf.csrf import generate_csrf
 
 from ..accounts import events, signup, totp, web
-from ..auth import services
+from ..accounts import users as services
 from ..errors import DomainError
 from ..records import user_today
 from ..settings.services import settings_dict

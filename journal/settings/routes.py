@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from .. import crisis
-from ..auth.services import known_timezones
+from ..accounts.users import known_timezones
 from ..errors import Invalid
 from . import bp, services
 from .forms import SCHEDULE_LABELS, SettingsForm, fill, form_to_data

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from .. import crisis
-from ..auth.services import known_timezones
+from ..accounts.users import known_timezones
 from ..checkins import services as checkins
 from ..errors import Invalid
 from ..extensions import db

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from journal import demo, records
-from journal.auth.services import find_user, register_user
+from journal.accounts.users import find_user, register_user
 from journal.backup import services
 from journal.checkins import services as checkins
 from journal.cli import load_demo

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from journal import demo
-from journal.auth.services import find_user
+from journal.accounts.users import find_user
 from journal.cli import load_demo
 from journal.dashboard import cache, services
 from journal.extensions import db

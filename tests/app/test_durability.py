@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from journal import create_app
-from journal.auth.services import register_user
+from journal.accounts.users import register_user
 from journal.extensions import db
 from journal.models import CheckIn
 from journal.records import user_today

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from journal.auth.services import register_user
+from journal.accounts.users import register_user
 from journal.export import jobs
 from journal.export.job_models import ExportJob
 from journal.extensions import db

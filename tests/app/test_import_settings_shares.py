@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from journal.auth.services import find_user
+from journal.accounts.users import find_user
 from journal.extensions import db
 from tests.app import export_history as history
 from tests.conftest import Api

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from journal import records
-from journal.auth.services import find_user
+from journal.accounts.users import find_user
 from journal.checkins import services as checkins
 from journal.extensions import db
 from journal.records import user_today
@@ -202,7 +202,7 @@ def test_no_row_lost_or_repeated_while_rows_are_written(file_app):
     app = file_app
     api = Api(app.test_client())
     with app.app_context():
-        from journal.auth.services import register_user
+        from journal.accounts.users import register_user
 
         user = register_user("walker@example.com", "correct horse battery", "UTC", "US")
         today = user_today(user)

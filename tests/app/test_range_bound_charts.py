@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from journal import charts, demo
-from journal.auth.services import find_user
+from journal.accounts.users import find_user
 from journal.charts import CHART_NAMES, ChartData
 from journal.cli import load_demo
 from journal.dashboard import cache, services

@@ -60,7 +60,7 @@ def changes_account(case) -> bool:
 
 def second_person(app) -> Api:
     """Return a fresh session of the second person (registered again if a case deleted them)."""
-    from journal.auth.services import find_user, register_user
+    from journal.accounts.users import find_user, register_user
 
     with app.app_context():
         if find_user(SECOND_PERSON) is None:
@@ -82,7 +82,7 @@ def fuzz_app():
 @pytest.fixture(scope="module")
 def signed_in(fuzz_app):
     """Return a client signed in as a user with a little data, and its CSRF token."""
-    from journal.auth.services import register_user
+    from journal.accounts.users import register_user
 
     with fuzz_app.app_context():
         register_user("fuzz@example.com", PASSWORD, "America/Chicago", "US")

@@ -15,7 +15,7 @@ from datetime import date, time
 import pytest
 from sqlalchemy import func, select
 
-from journal.auth.services import register_user
+from journal.accounts.users import register_user
 from journal.extensions import db
 from journal.models import CheckIn, User
 from journal.reminders import run

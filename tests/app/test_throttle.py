@@ -9,7 +9,7 @@ from sqlalchemy import select
 from journal import create_app
 from journal.accounts import clock
 from journal.accounts.models import ThrottleCounter
-from journal.auth.services import register_user
+from journal.accounts.users import register_user
 from journal.extensions import db
 from tests.conftest import DATABASE_URL, PASSWORD, Api, test_config
 

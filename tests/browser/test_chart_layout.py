@@ -7,7 +7,7 @@ all five years, at 390 px (a phone) and 1280 px (a desk).
 import pytest
 from playwright.sync_api import expect
 
-from journal.auth.services import register_user
+from journal.accounts.users import register_user
 from journal.cli import load_demo
 from journal.demo import generate
 from journal.extensions import db

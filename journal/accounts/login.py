@@ -1,12 +1,12 @@
-"""Accounts: registration, sign-in and sign-out."""
+"""Flask-Login's side of sign-in: load the user of a live session, answer the anonymous."""
 
 from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager
 
-from ..accounts import sessions
-from ..accounts.web import SESSION_KEY
 from ..errors import error_body, wants_json
 from ..models import User
+from . import sessions
+from .web import SESSION_KEY
 
 
 def init_login_manager(manager: LoginManager) -> None:

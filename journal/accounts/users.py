@@ -6,11 +6,11 @@ from functools import cache
 from sqlalchemy import func, select
 
 from .. import crisis
-from ..accounts import passwords
-from ..accounts.passwords import PASSWORD_MAX
 from ..errors import Invalid
 from ..extensions import db
 from ..models import User
+from . import passwords
+from .passwords import PASSWORD_MAX
 
 
 @cache

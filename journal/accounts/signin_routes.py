@@ -1,28 +1,14 @@
 """Sign-in, registration and sign-out pages."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from ..accounts import signup, totp, web
 from ..errors import Invalid
-from . import services
-from .forms import LoginForm, RegisterForm
+from . import signup, totp, web
+from . import users as services
+from .signin_forms import LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-
-def safe_next(target: str | None) -> str:
-    """Return a same-site path to go to after signing in (never another host)."""
-    if (
-        target
-        and urlsplit(target).netloc == ""
-        and target.startswith("/")
-        and not target.startswith("//")
-    ):
-        return target
-    return url_for("dashboard.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,7 +27,7 @@ def login():
                 web.start_two_step(user, form.remember.data)
                 return redirect(url_for("account.two_step_login", next=request.args.get("next")))
             web.sign_in(user, form.remember.data)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(web.safe_next(request.args.get("next")))
         web.sign_in_failed(form.email.data, services.find_user(form.email.data))
         status = 401
         form.password.errors.append("That email and password do not match an account.")
