@@ -74,8 +74,7 @@ def choose_baseline(
     first_session: date | None,
     period: tuple[date, date] | None = None,
 ) -> Baseline | None:
-    """Pick the baseline scores: a chosen period, else the 14 days before the first session,
-    else the first score."""
+    """Pick the baseline: a chosen period, else the 14 days before the first session, else one score."""
     ordered = sorted(scores)
     if period is not None:
         start, end = period
@@ -164,9 +163,7 @@ def phq9_verdict(baseline: Baseline, latest_date: date, latest: int) -> Verdict:
     return Verdict(baseline, latest_date, latest, change, percent, tuple(terms))
 
 
-def latest_after(
-    scores: Iterable[tuple[date, int]], baseline: Baseline
-) -> tuple[date, int] | None:
+def latest_after(scores: Iterable[tuple[date, int]], baseline: Baseline) -> tuple[date, int] | None:
     """Return the latest score dated after the baseline's last score, or None."""
     later = [s for s in scores if s[0] > baseline.last]
     return max(later) if later else None
