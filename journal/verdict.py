@@ -74,7 +74,7 @@ def choose_baseline(
     first_session: date | None,
     period: tuple[date, date] | None = None,
 ) -> Baseline | None:
-    """Pick the baseline: a chosen period, else the 14 days before the first session, else one score."""
+    """Pick the baseline: a chosen period, else the 14 days before session 1, else one score."""
     ordered = sorted(scores)
     if period is not None:
         start, end = period
