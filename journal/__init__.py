@@ -37,11 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_limits.init_app(app)  # before the routes: they bind the capped int converter
     init_extensions(app)
     register_blueprints(app)
-    from . import cli, errors, security, static_files
+    from . import cli, compression, errors, security
 
     errors.register_error_handlers(app)
     security.init_app(app)
-    static_files.init_app(app)
+    compression.init_app(app)
     cli.init_app(app)
     return app
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
-# Web assets the app shell needs offline; licences, READMEs and .gz twins are not fetched.
+# Web assets the app shell needs offline; licences, READMEs and .gz/.br twins are not fetched.
 PRECACHE_SUFFIXES = (".css", ".js", ".png", ".svg", ".ico", ".webp", ".woff2")
 # The worker's own source is served at /sw.js with the version; precaching it would be pointless.
 NOT_PRECACHED = ("js/sw.js",)

@@ -3,7 +3,6 @@
 import gzip
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -163,14 +162,6 @@ def test_vendored_plotly_is_served_gzipped(client):
     assert gzip.decompress(zipped.data) == plain.data
     zipped.close()
     plain.close()
-
-
-def test_precompressed_files_are_current():
-    """Every .gz in static/ matches its source (run scripts/compress_static.py if not)."""
-    static = Path(__file__).resolve().parents[2] / "static"
-    for packed in static.rglob("*.gz"):
-        source = packed.with_name(packed.name[:-3])
-        assert gzip.decompress(packed.read_bytes()) == source.read_bytes(), packed
 
 
 def test_dashboard_says_which_day_after_the_last_session_it_is(app, logged_in, user):
