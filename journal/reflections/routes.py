@@ -138,6 +138,12 @@ def delete(client_id):
     return render_template("reflections/delete.html", reflection=reflection)
 
 
+@bp.app_template_filter("prompt_lead")
+def prompt_lead(key: str) -> str:
+    """Begin a follow-up prompt's sentence ("The day after your")."""
+    return rules.PROMPT_LEADS.get(key, "After your")
+
+
 @bp.app_template_filter("excerpt")
 def excerpt(reflection) -> str:
     """Return a reflection's free text, or else its first answered prompt."""

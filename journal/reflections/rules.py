@@ -25,6 +25,12 @@ FOLLOW_UPS = (
     ("day1", 1, "The next day"),
     ("day7", 7, "A week later"),
 )
+# How a prompt's sentence begins before "<route> session of <date>".
+PROMPT_LEADS = {
+    "day0": "On the day of your",
+    "day1": "The day after your",
+    "day7": "A week after your",
+}
 OPEN_FOR = timedelta(days=7)
 # The dashboard looks this far back for sessions whose prompts may still be open.
 PROMPT_HORIZON = timedelta(days=max(offset for _key, offset, _label in FOLLOW_UPS)) + OPEN_FOR

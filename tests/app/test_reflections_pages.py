@@ -4,6 +4,7 @@ import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from journal.extensions import db
@@ -56,7 +57,7 @@ def test_new_from_a_prompt_names_the_session_and_preselects_it(logged_in, auth_a
     html = logged_in.get(f"/reflections/new?session={session_id}&prompt=day1").get_data(
         as_text=True
     )
-    assert "The next day after your IV infusion session" in html
+    assert "The day after your IV infusion session" in html
     assert f'<option selected value="{session_id}">' in html
     assert f'value="{user_today(user).isoformat()}"' in html
     for question in (
@@ -68,6 +69,19 @@ def test_new_from_a_prompt_names_the_session_and_preselects_it(logged_in, auth_a
     share = re.search(r'<input[^>]*name="share"[^>]*>', html).group(0)
     assert "checked" not in share
     assert "Include when sharing with my therapist" in html
+
+
+@pytest.mark.parametrize(
+    ("prompt", "lead"),
+    [("day0", "On the day of your"), ("day1", "The day after your"), ("day7", "A week after your")],
+)
+def test_each_prompt_names_its_day_rightly(logged_in, auth_api, user, prompt, lead):
+    """Day 0 is the day of the session, never "the day after" it."""
+    session_id = api_session(auth_api, user, 1)
+    url = f"/reflections/new?session={session_id}&prompt={prompt}"
+    html = logged_in.get(url).get_data(as_text=True)
+    assert f"{lead} IV infusion session of" in html
+    assert "On the day after" not in html
 
 
 def test_writing_a_reflection(app, logged_in, auth_api, user):
