@@ -7,7 +7,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template, request, send_from_directory
 from flask_login import current_user, login_required
 from sqlalchemy import inspect
 
@@ -95,6 +95,14 @@ def service_worker():
     # Browsers check for a new worker on every navigation; no-cache makes that check reach us.
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Serve the icon browsers ask for at the root, whatever page they are on."""
+    response = send_from_directory(Path(current_app.static_folder, "icons"), "favicon.ico")
+    response.cache_control.max_age = 86400  # a day: it changes with the logo only
     return response
 
 

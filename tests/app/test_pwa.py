@@ -3,6 +3,7 @@
 import io
 import json
 import re
+from io import BytesIO
 
 import pytest
 from PIL import Image
@@ -212,3 +213,14 @@ def test_pwa_files_keep_the_security_headers(client, path):
 
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_favicon_is_served_at_the_root(client):
+    """/favicon.ico, which browsers ask for on their own, is a real icon, not a 404."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert response.cache_control.max_age == 86400
+    icon = Image.open(BytesIO(response.data))
+    assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
+    response.close()
