@@ -3,7 +3,6 @@
 import io
 import json
 import re
-from io import BytesIO
 
 import pytest
 from PIL import Image
@@ -221,6 +220,6 @@ def test_favicon_is_served_at_the_root(client):
     assert response.status_code == 200
     assert response.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
     assert response.cache_control.max_age == 86400
-    icon = Image.open(BytesIO(response.data))
+    icon = Image.open(io.BytesIO(response.data))
     assert icon.format == "ICO" and (32, 32) in icon.info["sizes"]
     response.close()
