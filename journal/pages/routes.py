@@ -23,9 +23,16 @@ def visitor_region() -> str:
 @bp.route("/help")
 def help():
     """Show crisis resources (reachable from every page, and offline), with a country picker."""
+    shown = visitor_region()
+    # A visitor who is not signed in and chose nothing gets every country's lines and the zone
+    # table, so the page (also as the offline copy) shows those of the phone's own time zone.
+    guess = not request.args.get("region") and not current_user.is_authenticated
+    codes = [code for code, _name in crisis.REGION_CHOICES] if guess else [shown]
     return render_template(
         "pages/help.html",
-        crisis_info=crisis.resources_for(visitor_region()),
+        shown=shown,
+        regions=[crisis.resources_for(code) for code in codes],
+        zone_regions=crisis.REGION_BY_ZONE if guess else None,
         region_choices=crisis.REGION_CHOICES,
     )
 

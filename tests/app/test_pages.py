@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from journal import crisis
 from journal.extensions import db
 
 
@@ -95,3 +96,27 @@ def test_openapi_describes_the_contract(client):
     assert set(paths["/api/v1/checkins/{client_id}"]) >= {"put", "get", "delete"}
     body = spec["components"]["schemas"]["CheckInIn"]
     assert {"instrument", "local_date"} <= set(body["required"])  # answers: see CheckInIn
+
+
+def test_signed_out_help_carries_every_country_and_the_zone_table(client):
+    """Anonymous, no choice: every country's lines (the default shown) and the zone table."""
+    html = client.get("/help").get_data(as_text=True)
+    assert html.count('class="crisis-region"') == len(crisis.REGION_CHOICES)
+    assert 'data-region="US" aria-labelledby="region-US">' in html  # the default, not hidden
+    assert 'data-region="UK" aria-labelledby="region-UK" hidden>' in html
+    assert 'id="zone-regions"' in html and '"Europe/London": "UK"' in html
+    assert "js/help.js" in html
+
+
+def test_help_with_a_chosen_region_shows_only_that_one(client):
+    """?region=JP renders Japan's lines alone, without the zone table."""
+    html = client.get("/help?region=JP").get_data(as_text=True)
+    assert html.count('class="crisis-region"') == 1 and 'data-region="JP"' in html
+    assert "zone-regions" not in html and "js/help.js" not in html
+
+
+def test_signed_in_help_shows_the_account_region(logged_in):
+    """A signed-in person sees their own region only (set in settings)."""
+    html = logged_in.get("/help").get_data(as_text=True)
+    assert html.count('class="crisis-region"') == 1
+    assert "zone-regions" not in html
