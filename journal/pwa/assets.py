@@ -15,6 +15,8 @@ from werkzeug.routing import BuildError
 PRECACHE_SUFFIXES = (".css", ".js", ".png", ".svg", ".ico", ".webp", ".woff2")
 # The worker's own source is served at /sw.js with the version; precaching it would be pointless.
 NOT_PRECACHED = ("js/sw.js",)
+# Only the install sheet shows these: a phone need not download them to work offline.
+NOT_PRECACHED_FOLDERS = ("screenshots/",)
 # Pages and data every visitor may need offline; fetched without cookies so they name nobody.
 SHARED_URLS = ("/offline", "/help", "/manifest.webmanifest", "/api/v1/instruments")
 # Signed-in pages to keep on the device (endpoint, arguments); missing areas are skipped.
@@ -69,7 +71,9 @@ def precache_urls() -> list[str]:
     urls = [
         url_for("static", filename=name)
         for name in static_files(current_app.static_folder)
-        if name.endswith(PRECACHE_SUFFIXES) and name not in NOT_PRECACHED
+        if name.endswith(PRECACHE_SUFFIXES)
+        and name not in NOT_PRECACHED
+        and not name.startswith(NOT_PRECACHED_FOLDERS)
     ]
     return urls + list(SHARED_URLS)
 

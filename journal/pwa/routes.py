@@ -28,6 +28,17 @@ def icon(name: str, size: int, purpose: str = "any") -> dict:
     }
 
 
+def screenshot(name: str, width: int, height: int, form_factor: str) -> dict:
+    """Describe one screenshot of Today for the install sheet (scripts/manifest_screenshots.py)."""
+    return {
+        "src": f"/static/screenshots/{name}",
+        "sizes": f"{width}x{height}",
+        "type": "image/webp",
+        "form_factor": form_factor,
+        "label": "Today: a one-tap mood, the full check-in, and how the days since a session went",
+    }
+
+
 def manifest() -> dict:
     """Return the web app manifest (shortcuts only for areas this app has)."""
     shortcuts = [
@@ -52,6 +63,10 @@ def manifest() -> dict:
             icon("icon-192.png", 192),
             icon("icon-512.png", 512),
             icon("maskable-512.png", 512, "maskable"),
+        ],
+        "screenshots": [
+            screenshot("today-narrow.webp", 390, 844, "narrow"),
+            screenshot("today-wide.webp", 1280, 800, "wide"),
         ],
         "shortcuts": [
             {

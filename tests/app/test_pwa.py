@@ -61,6 +61,20 @@ def test_manifest_icons_exist_with_the_sizes_they_declare(client):
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
 
 
+def test_manifest_screenshots_exist_and_are_not_precached(client, app):
+    """The install sheet's screenshots are images of their declared size, never precached."""
+    shots = client.get("/manifest.webmanifest").get_json(force=True)["screenshots"]
+    assert {shot["form_factor"] for shot in shots} == {"narrow", "wide"}
+    for shot in shots:
+        response = get(client, shot["src"])
+        assert response.status_code == 200, shot["src"]
+        image = Image.open(io.BytesIO(response.data))
+        assert image.format == "WEBP" and f"{image.width}x{image.height}" == shot["sizes"]
+        assert shot["label"]
+    with app.test_request_context():
+        assert not [url for url in assets.precache_urls() if "/screenshots/" in url]
+
+
 def test_maskable_icon_fills_its_square_and_apple_icon_is_opaque(client):
     maskable = Image.open(io.BytesIO(get(client, "/static/icons/maskable-512.png").data))
     apple = Image.open(io.BytesIO(get(client, "/static/icons/apple-touch-icon.png").data))
