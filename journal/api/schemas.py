@@ -4,7 +4,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .. import paging
 from ..checkins.rules import CHECKIN
-from ..fields import EARLIEST, RecordSpec, date_problem
+from ..fields import EARLIEST, BodySpec, Field, RecordSpec, date_problem
 from ..reflections.rules import REFLECTION
 from ..treatments.rules import TREATMENT
 
@@ -233,6 +233,58 @@ def documented(properties: dict, required: tuple = ()) -> dict:
         name: fields.Raw(metadata=schema, required=name in required, allow_none=True)
         for name, schema in properties.items()
     }
+
+
+class Declared(fields.Raw):
+    """A body field checked by its declaration (journal.fields); the value passes on as sent.
+
+    The service checks the body again with the same declaration (with the rules that span
+    fields): this makes the API refuse a bad field by name before any handler runs.
+    """
+
+    def __init__(self, declared: Field, **kwargs):
+        self.declared = declared
+        metadata = {k: v for k, v in declared.json_schema().items() if k != "nullable"}
+        super().__init__(metadata=metadata, allow_none=declared.allows_null, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """Check the value by its declaration; raise its messages under their sub-paths."""
+        errors: dict[str, str] = {}
+        self.declared.clean_given(value, "", errors)
+        if not errors:
+            return value
+        if set(errors) == {""}:
+            raise ValidationError(errors[""])
+        raise ValidationError({key.lstrip(".") or "_schema": text for key, text in errors.items()})
+
+
+def body_schema(spec: BodySpec, name: str, base: type[Schema] = Body) -> type[Schema]:
+    """Return a request body schema generated from a declaration (checks and OpenAPI alike)."""
+    made = {}
+    for key, declared in spec.fields.items():
+        options = {"required": declared.required}
+        if not (spec.partial or declared.required):
+            options["load_default"] = declared.empty
+        if key in spec.hidden:
+            options["load_only"] = True
+        made[key] = Declared(declared, **options)
+    return base.from_dict(made, name=name)
+
+
+def described(properties: dict) -> dict:
+    """Return response fields that carry a declaration's JSON Schema (null only where declared)."""
+    return {
+        name: fields.Raw(
+            metadata={k: v for k, v in schema.items() if k != "nullable"},
+            allow_none=bool(schema.get("nullable")),
+        )
+        for name, schema in properties.items()
+    }
+
+
+def response_schema(spec: BodySpec, name: str, base: type[Schema] = Schema, **extra) -> type:
+    """Return a response schema generated from a declaration's output allowlist."""
+    return base.from_dict({**described(spec.output_schema()), **extra}, name=name)
 
 
 def input_schema(spec: RecordSpec, name: str) -> type[Schema]:
