@@ -124,6 +124,8 @@ class Choice(Field):
     message: str = ""
     # Whether OpenAPI lists the keys (not for hundreds of time zones).
     listed: bool = True
+    # Values that mean 'not given' (a select's "" option, "auto"); listed in OpenAPI too.
+    unset: tuple = ()
 
     kind = "choice"
 
@@ -133,6 +135,8 @@ class Choice(Field):
 
     def check(self, value, path, errors):
         """Refuse anything outside the set."""
+        if isinstance(value, str) and value in self.unset:
+            return self.empty
         if not isinstance(value, str) or value not in self.keys():
             errors[path] = self.missing
             return None
@@ -145,7 +149,8 @@ class Choice(Field):
 
     def schema(self):
         """A string from the set."""
-        return {"type": "string", **({"enum": list(self.keys())} if self.listed else {})}
+        listed = {"enum": [*self.unset, *self.keys()]} if self.listed else {}
+        return {"type": "string", **listed}
 
     def choices(self) -> list[tuple[str, str]]:
         """Return (key, label) pairs for a form control."""
