@@ -54,7 +54,7 @@ REGISTER = BodySpec(
             description="Crisis resources region; by default, from the time zone",
             label="Where should we point you for crisis help?",
         ),
-        "remember": Boolean(description="Keep me signed in"),
+        "remember": Boolean(description="Keep me signed in", nullable=False),
     },
     hidden=("password",),
 )

@@ -206,7 +206,7 @@ def body_schema(spec: BodySpec, name: str, base: type[Schema] = Body) -> type[Sc
     made = {}
     for key, declared in spec.fields.items():
         options = {"required": declared.required}
-        if not (spec.partial or declared.required):
+        if not (spec.partial or declared.required or declared.empty is None):
             options["load_default"] = declared.empty
         if key in spec.hidden:
             options["load_only"] = True

@@ -53,9 +53,14 @@ class Group(Field):
     def schema(self):
         """An object with its properties."""
         required = [key for key, sub in self.fields.items() if sub.required]
+        properties = {key: sub.json_schema() for key, sub in self.fields.items()}
+        if self.partial:
+            # A key left out stays as it was: no default applies.
+            for schema in properties.values():
+                schema.pop("default", None)
         return {
             "type": "object",
-            "properties": {key: sub.json_schema() for key, sub in self.fields.items()},
+            "properties": properties,
             **({"required": required} if required else {}),
         }
 

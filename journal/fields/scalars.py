@@ -363,3 +363,7 @@ class ClockTime(Field):
     def schema(self):
         """A 24-hour time string."""
         return {"type": "string", "pattern": HHMM.pattern}
+
+    def form_attrs(self):
+        """A time input: the browser sends HH:MM."""
+        return {"type": "time"}

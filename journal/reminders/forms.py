@@ -6,18 +6,15 @@ from ..form_controls import control
 from .rules import KIND_SWITCHES, REMINDERS
 
 KIND_LABELS = {name: REMINDERS.field(f"kinds.{name}").label for name in KIND_SWITCHES}
-TIME_INPUT = {"type": "time"}
 
 
 class RemindersForm(FlaskForm):
     """Time, quiet hours, which reminders and which channels."""
 
-    time = control(REMINDERS, "time", **TIME_INPUT)
+    time = control(REMINDERS, "time")
     # Quiet hours are optional; given, both ends are required (the service says so).
-    quiet_start = control(
-        REMINDERS, "quiet_hours.start", "Quiet from", required=False, **TIME_INPUT
-    )
-    quiet_end = control(REMINDERS, "quiet_hours.end", "until", required=False, **TIME_INPUT)
+    quiet_start = control(REMINDERS, "quiet_hours.start", "Quiet from", required=False)
+    quiet_end = control(REMINDERS, "quiet_hours.end", "until", required=False)
     email = control(REMINDERS, "channels.email")
     push = control(REMINDERS, "channels.push")
     daily = control(REMINDERS, "kinds.daily")
