@@ -48,13 +48,7 @@ def control(
     page may say otherwise (`required=True` or False).
     """
     declared = spec.field(name)
-    must = render_kw.pop("required", declared.required)
-    attrs = {key: value for key, value in spec.attrs(name).items() if key != "required"}
-    options = {
-        "label": label or declared.label or name,
-        "render_kw": {**attrs, **render_kw},
-        "validators": [InputRequired()] if must else [],
-    }
+    options = common_options(spec, name, label, render_kw)
     if default is not None or declared.default is not None:
         options["default"] = declared.default if default is None else default
     if declared.kind == "choice" and not typed:
@@ -62,6 +56,19 @@ def control(
         options["choices"] = [SelectChoice(key, text) for key, text in pairs]
         return (RadioField if radio else SelectField)(**options)
     return CONTROLS.get(declared.kind, StringField)(**options)
+
+
+def common_options(spec: BodySpec, name: str, label: str | None, render_kw: dict) -> dict:
+    """Return the label, HTML limits and validators every control of a declared field takes."""
+    declared = spec.field(name)
+    must = render_kw.pop("required", declared.required)
+    # WTForms writes `required` itself for fields with InputRequired.
+    attrs = {key: value for key, value in spec.attrs(name).items() if key != "required"}
+    return {
+        "label": label or declared.label or name,
+        "render_kw": {**attrs, **render_kw},
+        "validators": [InputRequired()] if must else [],
+    }
 
 
 def controls(spec: BodySpec, looks: dict, skip: tuple = ()) -> dict:

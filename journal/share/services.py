@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -58,18 +58,24 @@ def share_to_dict(link: ShareLink, now: datetime | None = None) -> dict:
     }
 
 
+def link_range(values: dict, errors: dict, today: date) -> tuple[date | None, date | None]:
+    """Return a link's dates: to defaults to today and from to 90 days before; from <= to."""
+    end = values["to"] or (None if "to" in errors else today)
+    start = values["from"]
+    if start is None and end is not None and "from" not in errors:
+        start = end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    if start is not None and end is not None and start > end:
+        errors["from"] = "The start date is after the end date."
+    return start, end
+
+
 def clean_share(user: User, data: dict) -> dict:
     """Validate a new link's range, expiry and reflections switch; raise Invalid naming each."""
     # A blank form field or JSON null is 'not given': the declared default applies.
     given = {key: value for key, value in data.items() if value not in ("", None)}
     errors: dict[str, str] = {}
     values = SHARE.clean(given, errors)
-    end = values["to"] or (None if "to" in errors else user_today(user))
-    start = values["from"]
-    if start is None and end is not None and "from" not in errors:
-        start = end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
-    if start is not None and end is not None and start > end:
-        errors["from"] = "The start date is after the end date."
+    start, end = link_range(values, errors, user_today(user))
     if errors:
         raise Invalid(SHARE.message, errors)
     return {
