@@ -34,7 +34,7 @@ def region_field(unset: tuple = ("",), **options) -> Choice:
     )
 
 
-def new_password(label: str = "New password (8 characters or more)") -> Secret:
+def new_password(label: str = f"New password ({PASSWORD_MIN} characters or more)") -> Secret:
     """Declare a new password's length limits (its strength is checked against the account)."""
     return Secret(required=True, min_length=PASSWORD_MIN, max_length=PASSWORD_MAX, label=label)
 
@@ -48,7 +48,9 @@ REGISTER = BodySpec(
     name="register",
     fields={
         "email": Email(required=True, example="sam@example.com", label="Email"),
-        "password": new_password("Password (at least 8 characters, not easy to guess)"),
+        "password": new_password(
+            f"Password (at least {PASSWORD_MIN} characters, not easy to guess)"
+        ),
         "timezone": timezone_field(required=True, example="America/Chicago", label="Time zone"),
         "region": region_field(
             description="Crisis resources region; by default, from the time zone",

@@ -177,7 +177,10 @@ class Integer(Field):
 
     def check(self, value, path, errors):
         """Refuse booleans, fractions, strings and numbers out of range."""
-        in_range = self.message or f"A whole number from {self.minimum} to {self.maximum}."
+        # A message may name the limits: "Choose {minimum} to {maximum} days."
+        in_range = (self.message or "A whole number from {minimum} to {maximum}.").format(
+            minimum=self.minimum, maximum=self.maximum
+        )
         if not is_int(value):
             errors[path] = self.kind_message or in_range
             return None

@@ -25,7 +25,7 @@ def schedule(key: str) -> Group:
         "every_days": Integer(
             minimum=7,
             maximum=90,
-            message="Choose 7 to 90 days.",
+            message="Choose {minimum} to {maximum} days.",
             kind_message="Must be int.",
             form=f"{key}_every",
             nullable=False,
