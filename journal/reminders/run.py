@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import mail
+from .. import autonomous, mail
 from ..extensions import db
 from ..models import CheckIn, Reflection, TreatmentSession, User, utcnow
 from ..reflections import rules as reflection_rules
@@ -232,6 +232,7 @@ def retryable(now: datetime):
     )
 
 
+@autonomous.alone("reminder_claim")
 def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
     """Insert sent-log rows, or take back failed ones; return (id, user, kind) of ours.
 
@@ -254,7 +255,6 @@ def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
         where=retryable(now),
     ).returning(ReminderSent.id, ReminderSent.user_id, ReminderSent.kind)
     won = [tuple(row) for row in db.session.execute(statement)]
-    db.session.commit()
     return won
 
 

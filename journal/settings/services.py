@@ -6,7 +6,6 @@ from .. import crisis
 from ..accounts.users import known_timezones
 from ..checkins import services as checkins
 from ..errors import Invalid
-from ..extensions import db
 from ..fields import clean_text
 from ..instruments import INSTRUMENTS, Instrument
 from ..models import User
@@ -122,13 +121,12 @@ def clean_settings(user: User, data: dict) -> dict:
 
 
 def update_settings(user: User, data: dict) -> User:
-    """Apply a settings body to the user and commit, or raise Invalid."""
+    """Apply a settings body to the user, or raise Invalid."""
     changes = clean_settings(user, data)
     if "schedules" in changes:
         changes["gad7_enabled"] = changes["schedules"]["gad7"]["enabled"]
     for key, value in changes.items():
         setattr(user, key, value)
-    db.session.commit()
     return user
 
 
