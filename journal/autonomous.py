@@ -24,8 +24,14 @@ WHY = {
     "session_touch": "a session's last use is kept without holding a write lock for the request",
     # journal/export/jobs.py claim_next, beat, finish, fail, recover_stale, sweep
     "export_queue": "each change of a job's state is one guarded UPDATE others must see at once",
-    # journal/reminders/run.py claim
-    "reminder_claim": "a reminder is claimed before it is sent, so two runs never send it twice",
+}
+
+# Background jobs whose steps commit one by one, each step its own unit of work (no request or
+# caller shares their session); the test of commit() sites allows these modules.
+JOB_STEPS = {
+    "journal/reminders/run.py": "a batch is claimed before it is sent (two runs never send it "
+    "twice), and what was sent is recorded batch by batch",
+    "journal/export/runner.py": "a job that fails is rolled back and marked failed on its own",
 }
 
 

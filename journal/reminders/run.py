@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import autonomous, mail
+from .. import mail
 from ..extensions import db
 from ..models import CheckIn, Reflection, TreatmentSession, User, utcnow
 from ..reflections import rules as reflection_rules
@@ -232,7 +232,6 @@ def retryable(now: datetime):
     )
 
 
-@autonomous.alone("reminder_claim")
 def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
     """Insert sent-log rows, or take back failed ones; return (id, user, kind) of ours.
 
@@ -255,6 +254,7 @@ def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
         where=retryable(now),
     ).returning(ReminderSent.id, ReminderSent.user_id, ReminderSent.kind)
     won = [tuple(row) for row in db.session.execute(statement)]
+    db.session.commit()  # a job step (journal/autonomous.py JOB_STEPS)
     return won
 
 
