@@ -6,7 +6,8 @@ starts only when the session holds no other writes, and commits just its own, so
 commit, or roll back, a caller's half-done work (on the same connection: SQLite has one writer).
 """
 
-from contextlib import ContextDecorator
+from collections.abc import Iterator
+from contextlib import ContextDecorator, contextmanager
 
 from .database import has_writes
 from .extensions import db
@@ -20,7 +21,7 @@ WHY = {
     "two_step_code": "an accepted code stays used even if its request then fails (no replay)",
     # journal/accounts/users.py authenticate
     "password_rehash": "an upgraded hash is kept even if the sign-in stops at its second step",
-    # journal/accounts/sessions.py check
+    # journal/accounts/sessions.py check (joins the request's unit if that has written first)
     "session_touch": "a session's last use is kept without holding a write lock for the request",
     # journal/export/jobs.py claim_next, beat, finish, fail, recover_stale, sweep
     "export_queue": "each change of a job's state is one guarded UPDATE others must see at once",
@@ -60,3 +61,13 @@ class alone(ContextDecorator):  # noqa: N801 (used as `with alone(...)` and `@al
         else:
             db.session.rollback()
         return False
+
+
+@contextmanager
+def alone_or_joined(name: str) -> Iterator[None]:
+    """Run a named write alone; inside a unit that has already written, join that unit instead."""
+    if has_writes(db.session):
+        yield  # stands or falls with the caller's changes: never commits them early
+    else:
+        with alone(name):
+            yield

@@ -1,8 +1,5 @@
 """Database connection settings that SQLAlchemy leaves to us."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -48,7 +45,8 @@ def sqlite_connect_listener(dbapi_connection, record) -> None:
 
 
 # One unit of work per request, command and job: services only add, change and flush; the
-# request's end commits it all, or rolls it all back. The few writes that must stand on their
+# request's end commits it all, or rolls it all back (a CLI command commits at its end; a job
+# commits step by step). The few writes that must stand on their
 # own (a throttle counter, the log of a failed sign-in, a job claim) are in journal/autonomous.py.
 WROTE = "journal.wrote"
 
@@ -67,17 +65,6 @@ def commit_or_roll_back(response: Response) -> Response:
     else:
         db.session.rollback()
     return response
-
-
-@contextmanager
-def unit_of_work() -> Iterator[None]:
-    """Commit what the block writes (a CLI command, a job step), or roll it all back."""
-    try:
-        yield
-    except BaseException:
-        db.session.rollback()
-        raise
-    db.session.commit()
 
 
 def has_writes(session: Session) -> bool:

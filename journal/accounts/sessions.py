@@ -123,7 +123,7 @@ def check(config, token: str | None, user_id: str) -> User | None:
     login, user = row
     now = clock.now()
     if is_expired(login, now):
-        with autonomous.alone("session_touch"):
+        with autonomous.alone_or_joined("session_touch"):
             db.session.execute(DROP_SESSION, {"session_id": login.id})
         return None
     if user.id != int(user_id):
@@ -131,7 +131,7 @@ def check(config, token: str | None, user_id: str) -> User | None:
     if now - login.last_used_at >= TOUCH_EVERY:
         idle, _absolute = lifetimes(config, login.remember)
         until = min(now + idle, login.expires_at)
-        with autonomous.alone("session_touch"):
+        with autonomous.alone_or_joined("session_touch"):
             db.session.execute(
                 TOUCH_SESSION, {"session_id": login.id, "now": now, "idle_until": until}
             )

@@ -8,7 +8,6 @@ from sqlalchemy import func, select, update
 
 from journal import autonomous
 from journal.accounts.models import SecurityEvent, ThrottleCounter
-from journal.database import unit_of_work
 from journal.errors import Invalid
 from journal.extensions import db
 from journal.models import ShareLink, User
@@ -117,20 +116,6 @@ def test_a_failed_request_leaves_nothing_behind(app, client, user, outcome, stat
     assert links(app) == 0
 
 
-def test_a_cli_unit_of_work_commits_or_rolls_back(app, user):
-    """unit_of_work() stores its block's writes, or none of them when the block raises."""
-    with app.app_context():
-        owner = db.session.get(User, user.id)
-        with pytest.raises(RuntimeError), unit_of_work():
-            shares.create_share(owner, {"label": "lost"})
-            raise RuntimeError("interrupted")
-    assert links(app) == 0
-    with app.app_context():
-        with unit_of_work():
-            shares.create_share(db.session.get(User, user.id), {"label": "kept"})
-    assert links(app) == 1
-
-
 def test_an_autonomous_write_refuses_to_commit_a_callers_work(app, user):
     """alone() raises, committing nothing, when the caller has written (ORM or SQL)."""
     with app.app_context():
@@ -165,3 +150,19 @@ def test_a_failed_sign_in_is_logged_and_counted_though_its_request_fails(app, ap
         hits = db.session.scalars(select(ThrottleCounter.hits)).all()
     assert kinds == ["signin_failed"]
     assert hits == [1, 1]  # one per address, one per account
+
+
+def test_a_session_touch_joins_a_unit_that_has_written(app, user):
+    """alone_or_joined() commits alone in a clean session, and never commits a caller's writes."""
+    with app.app_context():
+        owner = db.session.get(User, user.id)
+        shares.create_share(owner, {"label": "half done"})
+        with autonomous.alone_or_joined("session_touch"):
+            owner.timezone = "UTC"
+        db.session.rollback()  # the caller's unit fails: the joined write goes with it
+    assert links(app) == 0
+    with app.app_context():
+        with autonomous.alone_or_joined("session_touch"):
+            db.session.get(User, user.id).timezone = "UTC"
+        db.session.rollback()  # nothing left to roll back: the write committed alone
+        assert db.session.get(User, user.id).timezone == "UTC"
