@@ -32,7 +32,6 @@ WHY = {
 JOB_STEPS = {
     "journal/reminders/run.py": "a batch is claimed before it is sent (two runs never send it "
     "twice), and what was sent is recorded batch by batch",
-    "journal/export/runner.py": "a job that fails is rolled back and marked failed on its own",
 }
 
 

@@ -46,8 +46,8 @@ def sqlite_connect_listener(dbapi_connection, record) -> None:
 
 # One unit of work per request, command and job: services only add, change and flush; the
 # request's end commits it all, or rolls it all back (a CLI command commits at its end; a job
-# commits step by step). The few writes that must stand on their
-# own (a throttle counter, the log of a failed sign-in, a job claim) are in journal/autonomous.py.
+# commits step by step). The few writes that must stand on their own (a throttle counter, the
+# log of a failed sign-in, a job claim) are named in journal/autonomous.py.
 WROTE = "journal.wrote"
 
 
