@@ -76,6 +76,7 @@ def import_json(file, email: str) -> None:
         raise click.ClickException(f"{file.name} is not JSON: {exc}") from None
     try:
         counts = json_export.import_document(user, document)
+        db.session.commit()
     except Invalid as exc:
         details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
         raise click.ClickException(f"{exc.message} {details}".strip()) from None
@@ -107,6 +108,7 @@ def reset_password(email: str, password: str) -> None:
     except Invalid as exc:
         raise click.UsageError("; ".join(exc.fields.values())) from None
     events.record("password_reset", user.id, user_agent="flask reset-password")
+    db.session.commit()
     click.echo(f"New password set for {user.email}; every device is signed out.")
 
 

@@ -284,6 +284,7 @@ def flush_or_conflict(
     try:
         (write or db.session.flush)()
     except IntegrityError:
+        # The request fails with this Conflict anyway: end its aborted unit now to read the winner.
         db.session.rollback()
         winner = (kind.winner or (lambda u, c, i: find_owned(kind.model, u, i)))(
             user, clean, client_id

@@ -136,6 +136,7 @@ def make_user(app):
             user = register_user(
                 email or f"{uuid.uuid4().hex[:8]}@example.com", PASSWORD, timezone, region
             )
+            db.session.commit()  # services never commit: the caller's unit of work does
             return SimpleNamespace(id=user.id, email=user.email, timezone=timezone, region=region)
 
     return make

@@ -2,11 +2,12 @@
 
 import json
 import logging
+from contextlib import nullcontext
 
 from flask import current_app
 from sqlalchemy import delete, or_, select
 
-from .. import paging
+from .. import autonomous, paging
 from ..extensions import db
 from ..models import User
 from . import clock
@@ -34,6 +35,9 @@ LABELS = {
     "two_step_disabled": "Two-step sign-in turned off",
     "two_step_failed": "Two-step sign-in failed (wrong code)",
 }
+# Logged although the request that caused them fails (journal/autonomous.py); the others are
+# part of their request's change and stand or fall with it.
+KEPT_ON_FAILURE = {"signin_failed", "signin_throttled", "two_step_failed"}
 
 
 def record(
@@ -41,7 +45,6 @@ def record(
     user_id: int | None,
     ip: str | None = None,
     user_agent: str | None = None,
-    commit: bool = True,
     **details: str,
 ) -> None:
     """Store one event and log it as JSON; details are ids and formats, never health data."""
@@ -51,19 +54,18 @@ def record(
     agent = (user_agent or "")[:255] or None
     # A deleted account keeps no rows, this one included: its deletion is only logged.
     if kind != "account_deleted":
-        db.session.add(
-            SecurityEvent(
-                user_id=user_id,
-                kind=kind,
-                created_at=now,
-                ip=(ip or "")[:45] or None,
-                user_agent=agent,
+        with autonomous.alone("security_log") if kind in KEPT_ON_FAILURE else nullcontext():
+            db.session.add(
+                SecurityEvent(
+                    user_id=user_id,
+                    kind=kind,
+                    created_at=now,
+                    ip=(ip or "")[:45] or None,
+                    user_agent=agent,
+                )
             )
-        )
         if kind == "signin":
             forget_old(user_id, now - current_app.config["JOURNAL_SECURITY_LOG_KEPT"])
-        if commit:
-            db.session.commit()
     line = {"event": kind, "user_id": user_id, "ip": ip, "user_agent": agent, **details}
     log.info(json.dumps({"at": now.isoformat(), **line}, sort_keys=True))
 

@@ -41,7 +41,6 @@ def change_password(user: User, current: object, new: object, keep_token: str | 
     """Change the password and end the user's other sessions; return how many ended."""
     require_password(user, current, "current_password")
     set_new_password(user, new)
-    db.session.commit()
     return sessions.end_all(user, keep_token)
 
 
@@ -53,7 +52,6 @@ def change_email(user: User, password: object, new_email: object) -> str:
     if other is not None and other.id != user.id:
         raise Invalid("Some fields need attention.", {"email": "Another account uses it."})
     old, user.email = user.email, email
-    db.session.commit()
     return old
 
 
@@ -70,7 +68,6 @@ def create_reset_token(user: User) -> str:
             expires_at=now + RESET_LIFETIME,
         )
     )
-    db.session.commit()
     return token
 
 
@@ -97,7 +94,6 @@ def reset_password(token: object, new: object) -> User:
         )
     set_new_password(user, new)
     db.session.execute(delete(PasswordResetToken).where(PasswordResetToken.user_id == user.id))
-    db.session.commit()
     sessions.end_all(user)
     return user
 
@@ -105,7 +101,6 @@ def reset_password(token: object, new: object) -> User:
 def set_password_directly(user: User, new: object) -> None:
     """Set a password without the old one (the `flask reset-password` command) and sign out all."""
     set_new_password(user, new, "password")
-    db.session.commit()
     sessions.end_all(user)
 
 
@@ -137,6 +132,5 @@ def delete_account(user: User, password: object) -> int:
     for table, condition in owned_rows(user_id):
         db.session.execute(delete(table).where(condition))
     db.session.execute(delete(User.__table__).where(User.__table__.c.id == user_id))
-    db.session.commit()
     db.session.expunge_all()
     return user_id

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, select, update
 
-from .. import paging
+from .. import autonomous, paging
 from ..errors import NotFound
 from ..extensions import db
 from ..models import User, UTCDateTime
@@ -90,7 +90,6 @@ def create(config, user: User, remember: bool, user_agent: str | None) -> str:
             expires_at=now + absolute,
         )
     )
-    db.session.commit()
     return token
 
 
@@ -124,16 +123,18 @@ def check(config, token: str | None, user_id: str) -> User | None:
     login, user = row
     now = clock.now()
     if is_expired(login, now):
-        db.session.execute(DROP_SESSION, {"session_id": login.id})
-        db.session.commit()
+        with autonomous.alone_or_joined("session_touch"):
+            db.session.execute(DROP_SESSION, {"session_id": login.id})
         return None
     if user.id != int(user_id):
         return None
     if now - login.last_used_at >= TOUCH_EVERY:
         idle, _absolute = lifetimes(config, login.remember)
         until = min(now + idle, login.expires_at)
-        db.session.execute(TOUCH_SESSION, {"session_id": login.id, "now": now, "idle_until": until})
-        db.session.commit()
+        with autonomous.alone_or_joined("session_touch"):
+            db.session.execute(
+                TOUCH_SESSION, {"session_id": login.id, "now": now, "idle_until": until}
+            )
     return user
 
 
@@ -149,7 +150,6 @@ def end(token: str | None) -> None:
     """End the session this token belongs to (signing out)."""
     if token:
         db.session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))
-        db.session.commit()
 
 
 def end_one(user: User, session_id: int) -> None:
@@ -160,7 +160,6 @@ def end_one(user: User, session_id: int) -> None:
     if found is None:
         raise NotFound("No such session.")
     db.session.delete(found)
-    db.session.commit()
 
 
 def end_all(user: User, keep_token: str | None = None) -> int:
@@ -169,7 +168,6 @@ def end_all(user: User, keep_token: str | None = None) -> int:
     if keep_token:
         query = query.where(LoginSession.token_hash != token_hash(keep_token))
     count = db.session.execute(query).rowcount
-    db.session.commit()
     return count
 
 

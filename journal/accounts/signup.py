@@ -41,7 +41,6 @@ def start(
     now = clock.now()
     db.session.execute(delete(PendingSignup).where(PendingSignup.expires_at <= now))
     if find_user(address) is not None:
-        db.session.commit()
         return address, None
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -54,7 +53,6 @@ def start(
             expires_at=now + LIFETIME,
         )
     )
-    db.session.commit()
     return address, token
 
 
@@ -77,5 +75,4 @@ def finish(token: object) -> User | None:
     )
     db.session.add(user)
     db.session.execute(delete(PendingSignup).where(PendingSignup.email == pending.email))
-    db.session.commit()
     return user

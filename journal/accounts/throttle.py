@@ -14,6 +14,7 @@ from functools import cache
 from sqlalchemy import case, delete, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import autonomous
 from ..errors import DomainError
 from ..extensions import db
 from ..models import UTCDateTime
@@ -51,6 +52,7 @@ def limits(config) -> dict[str, Limit]:
 class DatabaseCounters:
     """Counters in the throttle_counters table, one atomic upsert per hit."""
 
+    @autonomous.alone("throttle_counter")
     def hit(self, key: str, seconds: int) -> tuple[int, int]:
         """Count one hit; return (hits in the window, seconds until it ends)."""
         now = clock.now()
@@ -76,9 +78,9 @@ class DatabaseCounters:
         hits, expires_at = db.session.execute(statement).one()
         # Old counters go with the next hit: one indexed delete keeps the table small.
         db.session.execute(delete(ThrottleCounter).where(ThrottleCounter.expires_at < now))
-        db.session.commit()
         return hits, int((expires_at - now).total_seconds()) + 1
 
+    @autonomous.alone("throttle_counter")
     def refund(self, key: str) -> None:
         """Give back one hit (the attempt succeeded)."""
         db.session.execute(
@@ -86,7 +88,6 @@ class DatabaseCounters:
             .where(ThrottleCounter.key == key, ThrottleCounter.hits > 0)
             .values(hits=ThrottleCounter.hits - 1)
         )
-        db.session.commit()
 
     def peek(self, key: str) -> int:
         """Return the hits in the key's current window."""

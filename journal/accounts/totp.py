@@ -6,6 +6,7 @@ import pyotp
 import segno
 from sqlalchemy import delete, select
 
+from .. import autonomous
 from ..extensions import db
 from ..models import User
 from . import clock
@@ -67,7 +68,6 @@ def enable(user: User, secret: str, code: object) -> list[str] | None:
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.add(TotpCredential(user_id=user.id, secret=secret, last_step=step))
     codes = replace_recovery_codes(user)
-    db.session.commit()
     return codes
 
 
@@ -84,9 +84,9 @@ def disable(user: User) -> None:
     """Turn two-step sign-in off and forget its recovery codes."""
     db.session.execute(delete(TotpCredential).where(TotpCredential.user_id == user.id))
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    db.session.commit()
 
 
+@autonomous.alone("two_step_code")
 def verify(user: User, code: object) -> bool:
     """Accept a current app code once, or use up one recovery code."""
     found = credential(user)
@@ -97,7 +97,6 @@ def verify(user: User, code: object) -> bool:
         if step <= found.last_step:
             return False  # already used: a code seen over a shoulder cannot be replayed
         found.last_step = step
-        db.session.commit()
         return True
     if not isinstance(code, str):
         return False
@@ -110,7 +109,6 @@ def verify(user: User, code: object) -> bool:
     if recovery is None:
         return False
     db.session.delete(recovery)
-    db.session.commit()
     return True
 
 

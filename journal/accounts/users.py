@@ -2,7 +2,8 @@
 
 from sqlalchemy import func, select
 
-from .. import crisis
+from .. import autonomous, crisis
+from ..database import end_read
 from ..errors import Invalid
 from ..extensions import db
 from ..models import User
@@ -56,7 +57,7 @@ def register_user(email: object, password: object, timezone: object, region: obj
     user = User(email=email, timezone=timezone, region=region)
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    db.session.flush()  # the caller (signing in) needs its id
     return user
 
 
@@ -68,7 +69,7 @@ def authenticate(email: object, password: object) -> User | None:
     stored = user.password_hash if user else None
     # The check may wait its turn for the hash pool (journal/accounts/hashing.py): end the read
     # transaction first, so sign-ins waiting there hold none of the database pool's connections.
-    db.session.rollback()
+    end_read()
     if stored is None:
         passwords.burn_time(password)
         return None
@@ -76,8 +77,8 @@ def authenticate(email: object, password: object) -> User | None:
         return None
     if passwords.needs_rehash(user.password_hash):
         # An old scrypt hash, or cheaper argon2 parameters: upgrade while the password is known.
-        user.set_password(password)
-        db.session.commit()
+        with autonomous.alone("password_rehash"):
+            user.set_password(password)
     return user
 
 
@@ -88,4 +89,3 @@ def update_preferences(user: User, timezone: object, region: object, gad7_enable
     if errors:
         raise Invalid("Some fields need attention.", errors)
     user.timezone, user.region, user.gad7_enabled = timezone, region, gad7_enabled
-    db.session.commit()

@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from flask import current_app, g, request, session, url_for
 from flask_login import login_user, logout_user
 
-from ..extensions import db
 from ..models import User
 from . import events, notify, services, sessions, signup, throttle
 from .users import find_user
@@ -110,11 +109,10 @@ def request_reset(email: object) -> None:
     except throttle.Throttled:
         return  # the same 202: an account's inbox is not flooded, and nothing is revealed
     user = find_user(address) if address else None
-    events.record("password_reset_requested", user.id if user else None, commit=False, **client())
+    events.record("password_reset_requested", user.id if user else None, **client())
     if user is None:
-        db.session.commit()
         return
-    token = services.create_reset_token(user)  # commits the event with the token
+    token = services.create_reset_token(user)  # the request commits the event with the token
     config = current_app.config
     notify.send_later(config, notify.reset_message(config, user.email, token))
 

@@ -9,6 +9,7 @@ from .. import paging
 from ..accounts import events, web
 from ..export import jobs, runner
 from ..export.job_models import KINDS, STATES
+from ..extensions import db
 from . import require_login
 from .schemas import Body, PageQuery, iso_string, next_cursor
 
@@ -86,6 +87,7 @@ def start_export(body):
     """Queue an export (checked now, as its sync route would) and start a runner."""
     jobs.sweep()  # expired files, and those of deleted accounts, go before new ones come
     job = jobs.create_job(current_user, body["kind"], body["parameters"], request.url_root)
+    db.session.commit()  # before the runner starts: it must find the job in the queue
     runner.ensure_runner(current_app._get_current_object())
     return described(job)
 

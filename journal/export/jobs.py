@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from .. import paging
+from .. import autonomous, paging
 from ..crypto import Undecryptable
 from ..errors import DomainError, Invalid, NotFound
 from ..extensions import db
@@ -76,7 +76,6 @@ def create_job(user: User, kind: object, args: object, base_url: str) -> ExportJ
         raise TooManyJobs(f"You have {active} exports on the way; wait for one to finish.")
     job = ExportJob(id=uuid.uuid4().hex, user_id=user.id, kind=kind, parameters=parameters)
     db.session.add(job)
-    db.session.commit()
     return job
 
 
@@ -132,6 +131,7 @@ def job_to_dict(job: ExportJob) -> dict:
     }
 
 
+@autonomous.alone("export_queue")
 def claim_next(pid: int, now: datetime | None = None) -> ExportJob | None:
     """Take the oldest queued job for runner `pid`, or return None when the queue is empty."""
     now = now or utcnow()
@@ -154,7 +154,6 @@ def claim_next(pid: int, now: datetime | None = None) -> ExportJob | None:
                 progress_text="Starting",
             )
         )
-        db.session.commit()
         if claimed.rowcount == 1:  # else another runner took it first: try the next one
             return db.session.get(ExportJob, job_id, populate_existing=True)
 
@@ -164,16 +163,17 @@ def mine(job_id: str, pid: int):
     return (ExportJob.id == job_id) & (ExportJob.state == "running") & (ExportJob.runner_pid == pid)
 
 
+@autonomous.alone("export_queue")
 def beat(job_id: str, pid: int, percent: int | None = None, text: str | None = None) -> bool:
     """Record that runner `pid` is alive (and its progress); False if the job is no longer its."""
     values = {"heartbeat_at": utcnow()}
     if percent is not None:
         values |= {"progress": percent, "progress_text": text}
     done = db.session.execute(update(ExportJob).where(mine(job_id, pid)).values(**values))
-    db.session.commit()
     return done.rowcount == 1
 
 
+@autonomous.alone("export_queue")
 def finish(job: ExportJob, pid: int, body: bytes, mimetype: str, filename: str) -> bool:
     """Store a made file and mark the job done (False if the job was taken from this runner)."""
     draft = job_files.write(job.user_id, job.id, body)
@@ -193,7 +193,6 @@ def finish(job: ExportJob, pid: int, body: bytes, mimetype: str, filename: str) 
         )
         if done.rowcount == 1:
             job_files.publish(draft, job.id)
-            db.session.commit()
             return True
         # A runner thought dead that came back: the job is another's now; keep its file.
         db.session.rollback()
@@ -202,6 +201,7 @@ def finish(job: ExportJob, pid: int, body: bytes, mimetype: str, filename: str) 
         draft.unlink(missing_ok=True)  # published (renamed away), or not to be
 
 
+@autonomous.alone("export_queue")
 def fail(job_id: str, pid: int | None, message: str) -> bool:
     """Mark a job failed with a message the person can read."""
     condition = mine(job_id, pid) if pid is not None else ExportJob.id == job_id
@@ -210,7 +210,6 @@ def fail(job_id: str, pid: int | None, message: str) -> bool:
         .where(condition)
         .values(state="failed", error=message, finished_at=utcnow(), progress_text="Failed")
     )
-    db.session.commit()
     return done.rowcount == 1
 
 
@@ -238,6 +237,7 @@ def is_stale(job: ExportJob, now: datetime) -> bool:
     return now - beat_at > STALE_AFTER or not pid_alive(job.runner_pid)
 
 
+@autonomous.alone("export_queue")
 def recover_stale(now: datetime | None = None) -> int:
     """Queue again, once, each job whose runner died; fail it the second time. Return how many."""
     now = now or utcnow()
@@ -258,7 +258,6 @@ def recover_stale(now: datetime | None = None) -> int:
         log.warning(
             "export job %s: runner %s died; now %s", job.id, job.runner_pid, values["state"]
         )
-    db.session.commit()
     return recovered
 
 
@@ -268,8 +267,8 @@ def sweep(now: datetime | None = None) -> int:
     old = ExportJob.state.in_(("done", "failed")) & (ExportJob.finished_at < cutoff)
     expired = list(db.session.scalars(select(ExportJob.id).where(old)))
     if expired:
-        db.session.execute(delete(ExportJob).where(ExportJob.id.in_(expired)))
-        db.session.commit()
+        with autonomous.alone("export_queue"):
+            db.session.execute(delete(ExportJob).where(ExportJob.id.in_(expired)))
     files = job_files.stored_ids()
     # A file with no row: its job expired, or its account was deleted (rows go, files stay).
     known = set(db.session.scalars(select(ExportJob.id).where(ExportJob.id.in_(files))))
@@ -290,5 +289,4 @@ def fetch(user: User, job_id: str) -> tuple[ExportJob, bytes]:
         log.error("export job %s: cannot open its file: %s", job.id, exc)
         raise NotFound("This export's file is gone; make it again.") from None
     job.fetched_at = utcnow()
-    db.session.commit()
     return job, body

@@ -301,15 +301,13 @@ def import_document(user: User, document: object) -> dict[str, int]:
         apply_account(user, account)
         counts = add_records(user, document)
         counts["share_links"], counts["share_links_skipped"] = add_share_links(user, document)
-        db.session.commit()
+        db.session.flush()  # a duplicate shows here, as a 422, not when the request commits
     except IntegrityError:
+        # The whole import fails: end the aborted transaction now, so the error page can read.
         db.session.rollback()
         raise Invalid(
             "The file holds two records with the same client id, two check-ins for one "
             "instrument and date, or a share link this server already has.",
             {"records": "Duplicate records."},
         ) from None
-    except BaseException:
-        db.session.rollback()
-        raise
     return counts

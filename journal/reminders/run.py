@@ -254,7 +254,7 @@ def claim(rows: list[dict]) -> list[tuple[int, int, str]]:
         where=retryable(now),
     ).returning(ReminderSent.id, ReminderSent.user_id, ReminderSent.kind)
     won = [tuple(row) for row in db.session.execute(statement)]
-    db.session.commit()
+    db.session.commit()  # a job step (journal/autonomous.py JOB_STEPS)
     return won
 
 

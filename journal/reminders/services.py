@@ -73,7 +73,7 @@ def clean_preferences(data: dict) -> dict:
 
 
 def save_preferences(user: User, data: dict) -> ReminderPreference:
-    """Validate and store the user's reminder preferences, then commit."""
+    """Validate and store the user's reminder preferences."""
     changes = clean_preferences(data)
     pref = preference_for(user)
     if pref is None:
@@ -83,16 +83,14 @@ def save_preferences(user: User, data: dict) -> ReminderPreference:
         setattr(pref, key, value)
     # A new time or new switches count from now: send-reminders looks at today again.
     pref.evaluated_on = None
-    db.session.commit()
     return pref
 
 
 def set_channel(user_id: int, channel: str, on: bool) -> None:
-    """Turn one channel on or off for a user (the unsubscribe link and push toggles), and commit."""
+    """Turn one channel on or off for a user (the unsubscribe link and push toggles)."""
     pref = db.session.get(ReminderPreference, user_id)
     if pref is not None:
         setattr(pref, channel, on)
-        db.session.commit()
 
 
 def unsubscribe_token(secret_key: str, user_id: int) -> str:
@@ -135,7 +133,7 @@ def clean_subscription(data: dict, allowed_hosts: tuple) -> dict:
 
 
 def add_subscription(user: User, data: dict, allowed_hosts: tuple) -> PushSubscription:
-    """Store (or move to this user) a browser's subscription, turn push on, and commit."""
+    """Store (or move to this user) a browser's subscription, turn push on."""
     clean = clean_subscription(data, allowed_hosts)
     query = select(PushSubscription).where(PushSubscription.endpoint == clean["endpoint"])
     row = db.session.scalars(query).first()
@@ -150,12 +148,11 @@ def add_subscription(user: User, data: dict, allowed_hosts: tuple) -> PushSubscr
         pref = ReminderPreference(user_id=user.id, time=DEFAULT_TIME, email=False, calendar=False)
         db.session.add(pref)
     pref.push = True
-    db.session.commit()
     return row
 
 
 def remove_subscription(user: User, endpoint: object) -> None:
-    """Forget one of the user's subscriptions by endpoint, and commit; NotFound when not theirs."""
+    """Forget one of the user's subscriptions by endpoint; NotFound when not theirs."""
     if not isinstance(endpoint, str) or not endpoint:
         raise Invalid("Say which subscription.", {"endpoint": "Give the endpoint as text."})
     result = db.session.execute(
@@ -164,9 +161,7 @@ def remove_subscription(user: User, endpoint: object) -> None:
         )
     )
     if result.rowcount == 0:
-        db.session.rollback()
         raise NotFound("No such push subscription.")
-    db.session.commit()
 
 
 def count_subscriptions(user: User) -> int:
@@ -184,16 +179,14 @@ def make_calendar_secret(user: User) -> str:
     secret = secrets.token_urlsafe(SECRET_BYTES)
     pref.calendar_secret_hash = hash_token(secret)
     pref.calendar = True
-    db.session.commit()
     return secret
 
 
 def revoke_calendar_secret(user: User) -> None:
-    """Revoke the calendar subscription URL at once, and commit."""
+    """Revoke the calendar subscription URL at once."""
     pref = preference_for(user)
     if pref is not None:
         pref.calendar_secret_hash = None
-        db.session.commit()
 
 
 def calendar_owner(secret: str) -> User:

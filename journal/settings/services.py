@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 from .. import crisis
 from ..checkins import services as checkins
-from ..extensions import db
 from ..instruments import INSTRUMENTS, Instrument
 from ..models import User
 from ..records import user_today
@@ -47,13 +46,12 @@ def clean_settings(user: User, data: dict) -> dict:
 
 
 def update_settings(user: User, data: dict) -> User:
-    """Apply a settings body to the user and commit, or raise Invalid."""
+    """Apply a settings body to the user, or raise Invalid."""
     changes = clean_settings(user, data)
     if "schedules" in changes:
         changes["gad7_enabled"] = changes["schedules"]["gad7"]["enabled"]
     for key, value in changes.items():
         setattr(user, key, value)
-    db.session.commit()
     return user
 
 

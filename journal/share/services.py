@@ -104,7 +104,7 @@ def create_share(user: User, data: dict, now: datetime | None = None) -> tuple[S
         open_count=0,
     )
     db.session.add(link)
-    db.session.commit()
+    db.session.flush()  # the caller logs the new link's id
     return link, token
 
 
@@ -140,7 +140,6 @@ def revoke_share(user: User, share_id: object, now: datetime | None = None) -> S
     link = get_share(user, share_id)
     if link.revoked_at is None:
         link.revoked_at = now or models.utcnow()
-        db.session.commit()
     return link
 
 
@@ -165,7 +164,7 @@ def open_share(token: str, now: datetime | None = None) -> ShareLink:
     # Counted in SQL so two therapists opening at once both count.
     link.open_count = ShareLink.open_count + 1
     link.last_opened_at = now
-    db.session.commit()
+    db.session.flush()  # the count is SQL: read back the stored number, not the expression
     return link
 
 

@@ -28,6 +28,7 @@ def ctx(app):
     """Push an app context with one user for the test."""
     with app.app_context():
         user = register_user("queue@example.com", PASSWORD, "America/Chicago")
+        db.session.commit()
         yield user
 
 

@@ -205,6 +205,7 @@ def test_no_row_lost_or_repeated_while_rows_are_written(file_app):
         from journal.accounts.users import register_user
 
         user = register_user("walker@example.com", "correct horse battery", "UTC", "US")
+        db.session.commit()
         today = user_today(user)
     # Existing rows on even days; the writer fills odd days (before and after the cursor).
     days = [today - timedelta(days=2 * n) for n in range(60)]

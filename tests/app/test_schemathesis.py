@@ -17,6 +17,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance, statu
 
 from journal import create_app
 from journal.config import Defaults
+from journal.extensions import db
 from tests.conftest import PASSWORD, Api, app_with_schema, test_config
 
 # Operations that sign in, sign up or sign out: run on their own anonymous client so they never
@@ -65,6 +66,7 @@ def second_person(app) -> Api:
     with app.app_context():
         if find_user(SECOND_PERSON) is None:
             register_user(SECOND_PERSON, PASSWORD, "Europe/Berlin", "DE")
+            db.session.commit()
     api = Api(app.test_client())
     assert api.login(SECOND_PERSON).status_code == 200
     return api
@@ -86,6 +88,7 @@ def signed_in(fuzz_app):
 
     with fuzz_app.app_context():
         register_user("fuzz@example.com", PASSWORD, "America/Chicago", "US")
+        db.session.commit()
     api = Api(fuzz_app.test_client())
     assert api.login("fuzz@example.com").status_code == 200
     return api

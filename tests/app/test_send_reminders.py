@@ -35,6 +35,7 @@ def person(mail_app):
         """Create the user and their preferences; return the user id."""
         with mail_app.app_context():
             user = register_user(f"{uuid.uuid4().hex[:8]}@example.com", PASSWORD, zone)
+            db.session.commit()
             user_id = user.id
         set_reminders(mail_app, user_id, at, created, **values)
         return user_id

@@ -46,6 +46,7 @@ def apps(tmp_path, storage):
     with instances[0].app_context():
         db.create_all()
         register_user(EMAIL, PASSWORD, "Europe/London")
+        db.session.commit()
     yield instances
     with instances[0].app_context():
         db.session.remove()
@@ -128,6 +129,7 @@ def test_behind_a_proxy_one_client_does_not_lock_out_others(tmp_path):
     with app.app_context():
         db.create_all()
         register_user(EMAIL, PASSWORD, "Europe/London")
+        db.session.commit()
     try:
 
         def through_proxy(client_address: str, password: str) -> int:
