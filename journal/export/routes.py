@@ -13,12 +13,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import analysis
+from .. import analysis, report
 from .. import charts as chart_registry
 from ..accounts import events, web
 from ..dashboard import services as charts
 from ..errors import Invalid
-from . import images, make, options, report
+from . import images, make, options
 from .options import DEFAULT_SIZE, SIZE_MAX, SIZE_MIN
 
 bp = Blueprint("export", __name__, url_prefix="/export")
