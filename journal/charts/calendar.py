@@ -10,9 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from journal import analysis
-
-from . import style
+from . import style, words
 from .data import ChartData
 from .voice import speak
 
@@ -33,7 +31,7 @@ def _colour_key(data: ChartData) -> tuple[str, int, list, str]:
 
 def _hover(day: date, value, name: str, session) -> str:
     """Return the hover text of one day's square."""
-    text = f"{WEEKDAYS[day.weekday()]} {analysis.format_date(day)}<br>"
+    text = f"{WEEKDAYS[day.weekday()]} {words.format_date(day)}<br>"
     text += f"{name}: {value}" if value is not None else "No check-in"
     if session is not None:
         text += "<br>" + style.session_hover(session)
@@ -52,7 +50,7 @@ def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
         while week <= last:
             rows.append(week)
             week += timedelta(days=7)
-        row_labels = [analysis.format_date(w)[:-5] for w in rows]
+        row_labels = [words.format_date(w)[:-5] for w in rows]
         columns = list(WEEKDAYS[data.week_start :] + WEEKDAYS[: data.week_start])
 
         def cell(r: int, c: int) -> date:
@@ -198,7 +196,7 @@ def caption(data: ChartData) -> str:
     text = (
         f"One square per day: {name.lower()} 0-{top}, {worse}; white = no check-in "
         f"({len(shown)} of {days} days checked in"
-        + (f", from {analysis.format_date(first)}). " if first > data.first else "). ")
+        + (f", from {words.format_date(first)}). " if first > data.first else "). ")
         + f"{sessions} session{'' if sessions == 1 else 's'} ringed."
     )
     return speak(text, data.clinician)

@@ -12,7 +12,7 @@ from typing import Any
 
 from journal import analysis
 
-from . import style
+from . import style, words
 from .data import ChartData
 from .voice import speak
 
@@ -37,7 +37,7 @@ def measured(data: ChartData) -> list[analysis.Record]:
 def _hover(row) -> str:
     """Return the hover text of one session's marker."""
     text = style.session_hover(row["session"])
-    text += f"<br>Before: {analysis.format_score(row['pre'])} (3-day mean)"
+    text += f"<br>Before: {words.format_score(row['pre'])} (3-day mean)"
     if row["cut_short"]:
         text += f"<br>Still lower after {row['days']} days ({CUT_WORDS[row['cut_short']]})"
     else:
@@ -123,13 +123,13 @@ def today_sentence(info: analysis.Record | None) -> str:
     """Say what day since the last session today is and how the 3-day mean moves."""
     if info is None:
         return ""
-    when = analysis.format_date(info["session"]["date"])
+    when = words.format_date(info["session"]["date"])
     day = info["day"]
     text = f"Today is day {day} after your last session ({when})."
     if info["trend"] is not None:
         text += (
-            f" Your 3-day mean daily score is {analysis.format_score(info['mean'])}, "
-            f"{info['trend']} (the 3 days before: {analysis.format_score(info['earlier'])})."
+            f" Your 3-day mean daily score is {words.format_score(info['mean'])}, "
+            f"{info['trend']} (the 3 days before: {words.format_score(info['earlier'])})."
         )
     return text
 

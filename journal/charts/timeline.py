@@ -9,16 +9,22 @@ legend, so no label is drawn inside the plot where it could collide with another
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from journal import analysis, instruments
+from journal.analysis import Record
 
-from . import style
+from . import style, words
 from .data import ChartData
 from .voice import speak
 
 TITLE = "Scores over time"
+EMPTY = (
+    "Log a daily check-in to start your timeline. After a few days you will see your "
+    "7-day average here."
+)
 SCORE_MAX = 27
 MOOD_MAX = 10
 # Planned heights in px; the figure's height is their sum plus room for titles, ticks, legend.
@@ -114,14 +120,14 @@ def _bin_hover(bins: list[analysis.Record], unit: str, what: str) -> list[str | 
             texts.append(None)
             continue
         period = (
-            f"{BIN_WORDS[unit]} {analysis.format_date(b['start'])}"
+            f"{BIN_WORDS[unit]} {words.format_date(b['start'])}"
             if unit != "month"
             else f"{b['start']:%B %Y}"
         )
         count = "1 check-in" if b["n"] == 1 else f"{b['n']} check-ins"
         texts.append(
-            f"{period}<br>{what}: mean {analysis.format_score(b['mean'])} "
-            f"(lowest {analysis.format_score(b['min'])}, highest {analysis.format_score(b['max'])})"
+            f"{period}<br>{what}: mean {words.format_score(b['mean'])} "
+            f"(lowest {words.format_score(b['min'])}, highest {words.format_score(b['max'])})"
             f"<br>{count}"
         )
     return texts
@@ -247,8 +253,8 @@ def _reference_traces(info: analysis.Record, yref: str, first: date, last: date)
     response = analysis.response_threshold(value)
     x = [first.isoformat(), (last + timedelta(days=1)).isoformat()]
     lines = (
-        (value, f"Baseline {analysis.format_score(value)}", style.DARK_GREY, "dash"),
-        (response, f"Response: ≤ {analysis.format_score(response)} (half)", style.GREEN, "dashdot"),
+        (value, f"Baseline {words.format_score(value)}", style.DARK_GREY, "dash"),
+        (response, f"Response: ≤ {words.format_score(response)} (half)", style.GREEN, "dashdot"),
         (analysis.REMISSION_BELOW, "Remission: below 5", style.PURPLE, "dot"),
     )
     return [
@@ -275,7 +281,7 @@ def _validated_trace(data: ChartData, instrument, yref: str) -> dict[str, Any]:
     hover = [
         score_text(instrument, total)
         + (f" · {instrument.band_for(total)}" if instrument.bands else "")
-        + f"<br>{analysis.format_date(day)}"
+        + f"<br>{words.format_date(day)}"
         for day, total in rows
     ]
     return {
@@ -432,9 +438,92 @@ def figure(data: ChartData) -> style.Spec:
     return style.figure(traces, layout)
 
 
+def _latest_daily_sentence(daily: Sequence[Record]) -> str:
+    """Describe the latest 7-day average, or the latest total when the average has too few days."""
+    last_day, average = analysis.rolling_mean([(c["date"], c["total"]) for c in daily])[-1]
+    if average is None:
+        latest = max(daily, key=lambda c: c["date"])["total"]
+        return f"Your latest daily PHQ-9-style score is {latest} ({words.format_date(last_day)})."
+    return (
+        f"Your 7-day average daily PHQ-9-style score is {words.format_score(average)} "
+        f"(to {words.format_date(last_day)})."
+    )
+
+
+def _milestone(baseline_value: float, latest: float) -> str:
+    """Name the furthest threshold the latest score has crossed, or return an empty string."""
+    state = analysis.status(baseline_value, latest)
+    if state["remission"]:
+        return " That is below 5, under the remission line."
+    if state["response"]:
+        return " That is at or below half your baseline, the response line."
+    if state["meets_mid"]:
+        return " A fall of 5 points or more is usually big enough to matter."
+    return ""
+
+
+def _compare_phq9(validated: Sequence[Record], info: Record) -> str | None:
+    """Compare the latest PHQ-9 after the baseline period with the baseline, if there is one."""
+    later = [v for v in validated if v["instrument"] == "phq9" and v["date"] > info["end"]]
+    if not later:
+        return None
+    latest = max(later, key=lambda v: v["date"])
+    base, total = info["value"], latest["total"]
+    return (
+        f"Your latest PHQ-9 ({words.format_date(latest['date'])}) is {total}, "
+        f"{words.difference(total - base)} your baseline of {words.format_score(base)}."
+        + _milestone(base, total)
+    )
+
+
+def _compare_daily(daily: Sequence[Record], info: Record) -> str | None:
+    """Compare the latest 7-day average after the baseline period with a daily baseline."""
+    last_day, average = analysis.rolling_mean([(c["date"], c["total"]) for c in daily])[-1]
+    if average is None or last_day <= info["end"]:
+        return None
+    return (
+        f"Your 7-day average daily PHQ-9-style score is {words.format_score(average)} "
+        f"(to {words.format_date(last_day)}), {words.difference(average - info['value'])} "
+        f"your baseline of {words.format_score(info['value'])}."
+        + _milestone(info["value"], average)
+    )
+
+
+def _baseline_sentence(info: Record) -> str:
+    """Describe where the baseline came from."""
+    what = "PHQ-9" if info["source"] == "phq9" else "daily PHQ-9-style score"
+    count = "1 score" if info["n"] == 1 else f"{info['n']} scores"
+    return (
+        f"Your baseline {what} is {words.format_score(info['value'])} "
+        f"(average of {count} before your first session)."
+    )
+
+
+def caption_timeline(
+    daily: Sequence[Record], validated: Sequence[Record], baseline_info: Record | None
+) -> str:
+    """Summarise the latest scores against the baseline in a sentence or two."""
+    if not daily and not validated:
+        return EMPTY
+    if baseline_info is None:
+        latest = _latest_daily_sentence(daily) + " " if daily else ""
+        return (
+            latest + "A baseline appears once you have check-ins in the 14 days before "
+            "your first treatment session."
+        )
+    if baseline_info["source"] == "phq9":
+        sentence = _compare_phq9(validated, baseline_info)
+    else:
+        sentence = _compare_daily(daily, baseline_info) if daily else None
+    if sentence:
+        return sentence
+    latest = " " + _latest_daily_sentence(daily) if daily else ""
+    return _baseline_sentence(baseline_info) + latest
+
+
 def caption(data: ChartData) -> str:
     """Summarise the latest scores against the baseline, and say what the points are."""
-    text = analysis.caption_timeline(data.daily, data.validated, data.baseline)
+    text = caption_timeline(data.daily, data.validated, data.baseline)
     if data.daily:
         text += " " + RESOLUTION_NOTES[data.resolution]
     return speak(text, data.clinician)

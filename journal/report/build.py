@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import analysis, instruments, models
-from ..charts import ChartData, ChartInputs, durability, medication_name
+from ..charts import ChartData, ChartInputs, durability, medication_name, words
 from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
@@ -246,7 +246,7 @@ def shared_reflections(
         shown.append(
             SharedReflection(
                 reflection.local_date,
-                f"{treatment_rules.describe(session)}, {analysis.format_date(session.local_date)}"
+                f"{treatment_rules.describe(session)}, {words.format_date(session.local_date)}"
                 if session is not None
                 else None,
                 parts,
