@@ -120,6 +120,11 @@ def caption_around_sessions(windows: Sequence[Record], early: tuple[int, int] = 
     if not any(w["points"] for w in windows):
         return EMPTY
     lo, hi = early
+
+    def counts(offset: int) -> bool:
+        """Tell whether a day offset is before the session or early after it."""
+        return offset < 0 or lo <= offset <= hi
+
     pre = [v for w in windows for off, v in w["points"] if off < 0]
     post = [v for w in windows for off, v in w["points"] if lo <= off <= hi]
     if not pre or not post:
@@ -127,7 +132,7 @@ def caption_around_sessions(windows: Sequence[Record], early: tuple[int, int] = 
             "Log check-ins on the days just before and after your sessions to see how your "
             "score moves around them."
         )
-    counted = sum(1 for w in windows if any(off < 0 or lo <= off <= hi for off, _ in w["points"]))
+    counted = sum(1 for w in windows if any(counts(off) for off, _ in w["points"]))
     diff = statistics.fmean(post) - statistics.fmean(pre)
     plural = "session" if counted == 1 else "sessions"
     return (

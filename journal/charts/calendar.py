@@ -7,6 +7,7 @@ Sessions are ringed. A day without a check-in stays white.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -38,38 +39,51 @@ def _hover(day: date, value, name: str, session) -> str:
     return text
 
 
+def _week_rows(data: ChartData, first: date, last: date) -> tuple[list, list, list, Callable]:
+    """Lay a short range out as weeks (rows) by weekdays (columns), from the first weekday."""
+    rows = []
+    week = first - timedelta(days=(first.weekday() - data.week_start) % 7)
+    while week <= last:
+        rows.append(week)
+        week += timedelta(days=7)
+    labels = [words.format_date(w)[:-5] for w in rows]
+    columns = list(WEEKDAYS[data.week_start :] + WEEKDAYS[: data.week_start])
+
+    def cell(r: int, c: int) -> date:
+        """Return the day in row r, column c."""
+        return rows[r] + timedelta(days=c)
+
+    return rows, labels, columns, cell
+
+
+def _month_rows(first: date, last: date) -> tuple[list, list, list, Callable]:
+    """Lay a long range out as months (rows) by day of the month (columns 1-31)."""
+    rows = []
+    month = first.replace(day=1)
+    while month <= last:
+        rows.append(month)
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    labels = [f"{m:%b %Y}" for m in rows]
+
+    def cell(r: int, c: int) -> date | None:
+        """Return the day in row r, column c, or None past the month's end."""
+        try:
+            return rows[r].replace(day=c + 1)
+        except ValueError:
+            return None
+
+    return rows, labels, list(range(1, 32)), cell
+
+
 def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
     """Return rows, columns, values, hovers and session cells for the range."""
     values = {c["date"]: c.get(key) for c in data.daily}
     sessions = {s["date"]: s for s in data.sessions}
     first, last = _span(data)
     short = (last - first).days + 1 <= SHORT_UP_TO
-    if short:
-        rows = []
-        week = first - timedelta(days=(first.weekday() - data.week_start) % 7)
-        while week <= last:
-            rows.append(week)
-            week += timedelta(days=7)
-        row_labels = [words.format_date(w)[:-5] for w in rows]
-        columns = list(WEEKDAYS[data.week_start :] + WEEKDAYS[: data.week_start])
-
-        def cell(r: int, c: int) -> date:
-            return rows[r] + timedelta(days=c)
-    else:
-        rows = []
-        month = first.replace(day=1)
-        while month <= last:
-            rows.append(month)
-            month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        row_labels = [f"{m:%b %Y}" for m in rows]
-        columns = list(range(1, 32))
-
-        def cell(r: int, c: int) -> date | None:
-            try:
-                return rows[r].replace(day=c + 1)
-            except ValueError:
-                return None
-
+    rows, row_labels, columns, cell = (
+        _week_rows(data, first, last) if short else _month_rows(first, last)
+    )
     z, hover, text, marks = [], [], [], ([], [], [])
     for r in range(len(rows)):
         z_row, h_row, t_row = [], [], []
