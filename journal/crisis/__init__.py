@@ -7,40 +7,17 @@ Every line is copied from docs/clinical/CRISIS_LINES.md, only where it is marked
 each release. Contacts are written with [text](href) links so each number is one tap.
 """
 
-from .regions import (
-    REGION_CHOICES,
-    REGIONS,
-    resources_for,
-)
-from .resource import (
-    ELSEWHERE,
-    EU_112,
-    FIND_A_HELPLINE,
-    NOT_AN_EMERGENCY_SERVICE,
-    SAMARITANS_116,
-    Resource,
-    emergency,
-)
-from .zones import (
-    LEGACY_ZONES,
-    REGION_BY_ZONE,
-    ZONE_TAB,
-    region_for_timezone,
-)
+from .regions import REGION_CHOICES, REGIONS, resources_for
+from .resource import Resource
+from .zones import LEGACY_ZONES, REGION_BY_ZONE, ZONE_TAB, region_for_timezone
 
 __all__ = [
-    "ELSEWHERE",
-    "EU_112",
-    "FIND_A_HELPLINE",
     "LEGACY_ZONES",
-    "NOT_AN_EMERGENCY_SERVICE",
     "REGIONS",
     "REGION_BY_ZONE",
     "REGION_CHOICES",
-    "Resource",
-    "SAMARITANS_116",
     "ZONE_TAB",
-    "emergency",
+    "Resource",
     "region_for_timezone",
     "resources_for",
 ]
