@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from journal.analysis import Record
@@ -115,24 +115,29 @@ def figure(data: ChartData) -> style.Spec:
     return style.figure(traces, layout)
 
 
+def _values(windows: Sequence[Record], keep: Callable[[int], bool]) -> list[float]:
+    """Return the scores of every window on the day offsets `keep` accepts."""
+    return [v for w in windows for off, v in w["points"] if keep(off)]
+
+
 def caption_around_sessions(windows: Sequence[Record], early: tuple[int, int] = (1, 3)) -> str:
     """Compare scores on days `early` after sessions with the days before them (offset < 0)."""
     if not any(w["points"] for w in windows):
         return EMPTY
     lo, hi = early
 
-    def counts(offset: int) -> bool:
-        """Tell whether a day offset is before the session or early after it."""
-        return offset < 0 or lo <= offset <= hi
+    def early_after(offset: int) -> bool:
+        """Tell whether a day offset is one of the early days after the session."""
+        return lo <= offset <= hi
 
-    pre = [v for w in windows for off, v in w["points"] if off < 0]
-    post = [v for w in windows for off, v in w["points"] if lo <= off <= hi]
+    pre = _values(windows, lambda offset: offset < 0)
+    post = _values(windows, early_after)
     if not pre or not post:
         return (
             "Log check-ins on the days just before and after your sessions to see how your "
             "score moves around them."
         )
-    counted = sum(1 for w in windows if any(counts(off) for off, _ in w["points"]))
+    counted = sum(1 for w in windows if any(off < 0 or early_after(off) for off, _ in w["points"]))
     diff = statistics.fmean(post) - statistics.fmean(pre)
     plural = "session" if counted == 1 else "sessions"
     return (
