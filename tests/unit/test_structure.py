@@ -81,6 +81,7 @@ def test_the_graph_sees_relative_and_in_function_imports():
     assert "report" in graph["share"]  # from .. import report
     assert "accounts" in graph["reminders"]  # from ..accounts.sessions import ...
     assert "share" in graph["export"]
+    assert "instruments" in graph["pages"]  # only imported inside a function
 
 
 def test_find_cycles_finds_a_cycle():
