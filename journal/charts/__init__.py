@@ -9,6 +9,7 @@ traces used here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,8 +26,9 @@ __all__ = [
     "CHART_TITLES",
     "ChartData",
     "ChartInputs",
+    "body",
     "build",
-    "build_json",
+    "drawable",
     "medication_name",
 ]
 
@@ -55,18 +57,26 @@ CHART_NAMES = tuple(CHARTS)
 CHART_TITLES = {name: chart.title for name, chart in CHARTS.items()}
 
 
-def build(name: str, data: ChartData) -> tuple[go.Figure, str]:
-    """Return one chart's validated figure and caption from the shared analysis."""
+def build(name: str, data: ChartData) -> tuple[style.Spec, str]:
+    """Return one chart's figure, as plain trace and layout dicts, and its caption."""
     chart = CHARTS[name]
-    return go.Figure(chart.figure(data)), chart.caption(data)
+    return chart.figure(data), chart.caption(data)
 
 
-def build_json(name: str, data: ChartData) -> tuple[str, str]:
-    """Return one chart's figure as Plotly JSON text, and its caption, skipping validation.
+def body(name: str, data: ChartData) -> str:
+    """Return one chart as the JSON the pages draw: Plotly's figure, name, title and caption.
 
-    Building and validating a go.Figure cost more than the analysis (a third of a cold chart
-    request at ten years); the JSON is the same as `build`'s (tests/unit/test_charts.py checks
-    every chart on demo data), so only tests and exports pay for validation.
+    The one way a chart becomes JSON, for the API, the share view and the printable report.
+    Plotly's own encoder writes the figure dicts without building a go.Figure: validating one
+    cost more than the analysis (a third of a cold chart request at ten years), and
+    `drawable` gives the same JSON (tests/unit/test_charts.py checks every chart on demo data).
+    The caption is spliced into that object rather than decoding and re-encoding ~100 kB.
     """
-    chart = CHARTS[name]
-    return to_json_plotly(chart.figure(data)), chart.caption(data)
+    spec, caption = build(name, data)
+    extra = json.dumps({"name": name, "title": CHART_TITLES[name], "caption": caption})
+    return to_json_plotly(spec)[:-1] + ", " + extra[1:]
+
+
+def drawable(spec: style.Spec) -> go.Figure:
+    """Return a validated go.Figure of a chart's dicts, only where an image must be drawn."""
+    return go.Figure(spec)

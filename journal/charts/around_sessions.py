@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from journal import analysis
+from journal.analysis import Record
 
-from . import style
+from . import style, words
 from .data import ChartData
 from .voice import speak
 
 TITLE = "Days since each session"
+EMPTY = (
+    "Log a treatment session and a few daily check-ins to see how your mood moves around sessions."
+)
 BEFORE, AFTER = 3, 14
 SCORE_MAX = 27
 HEIGHT = 380
@@ -110,6 +115,37 @@ def figure(data: ChartData) -> style.Spec:
     return style.figure(traces, layout)
 
 
+def _values(windows: Sequence[Record], keep: Callable[[int], bool]) -> list[float]:
+    """Return the scores of every window on the day offsets `keep` accepts."""
+    return [v for w in windows for off, v in w["points"] if keep(off)]
+
+
+def caption_around_sessions(windows: Sequence[Record], early: tuple[int, int] = (1, 3)) -> str:
+    """Compare scores on days `early` after sessions with the days before them (offset < 0)."""
+    if not any(w["points"] for w in windows):
+        return EMPTY
+    lo, hi = early
+
+    def early_after(offset: int) -> bool:
+        """Tell whether a day offset is one of the early days after the session."""
+        return lo <= offset <= hi
+
+    pre = _values(windows, lambda offset: offset < 0)
+    post = _values(windows, early_after)
+    if not pre or not post:
+        return (
+            "Log check-ins on the days just before and after your sessions to see how your "
+            "score moves around them."
+        )
+    counted = sum(1 for w in windows if any(off < 0 or early_after(off) for off, _ in w["points"]))
+    diff = statistics.fmean(post) - statistics.fmean(pre)
+    plural = "session" if counted == 1 else "sessions"
+    return (
+        f"On average your daily PHQ-9-style score on days {lo}-{hi} after a session was "
+        f"{words.difference(diff)} on the days before it ({counted} {plural})."
+    )
+
+
 def caption(data: ChartData) -> str:
     """Compare the days just after sessions with the days before them."""
-    return speak(analysis.caption_around_sessions(data.windows), data.clinician)
+    return speak(caption_around_sessions(data.windows), data.clinician)

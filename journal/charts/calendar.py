@@ -7,12 +7,11 @@ Sessions are ringed. A day without a check-in stays white.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from journal import analysis
-
-from . import style
+from . import style, words
 from .data import ChartData
 from .voice import speak
 
@@ -33,11 +32,47 @@ def _colour_key(data: ChartData) -> tuple[str, int, list, str]:
 
 def _hover(day: date, value, name: str, session) -> str:
     """Return the hover text of one day's square."""
-    text = f"{WEEKDAYS[day.weekday()]} {analysis.format_date(day)}<br>"
+    text = f"{WEEKDAYS[day.weekday()]} {words.format_date(day)}<br>"
     text += f"{name}: {value}" if value is not None else "No check-in"
     if session is not None:
         text += "<br>" + style.session_hover(session)
     return text
+
+
+def _week_rows(data: ChartData, first: date, last: date) -> tuple[list, list, list, Callable]:
+    """Lay a short range out as weeks (rows) by weekdays (columns), from the first weekday."""
+    rows = []
+    week = first - timedelta(days=(first.weekday() - data.week_start) % 7)
+    while week <= last:
+        rows.append(week)
+        week += timedelta(days=7)
+    labels = [words.format_date(w)[:-5] for w in rows]
+    columns = list(WEEKDAYS[data.week_start :] + WEEKDAYS[: data.week_start])
+
+    def cell(r: int, c: int) -> date:
+        """Return the day in row r, column c."""
+        return rows[r] + timedelta(days=c)
+
+    return rows, labels, columns, cell
+
+
+def _month_rows(first: date, last: date) -> tuple[list, list, list, Callable]:
+    """Lay a long range out as months (rows) by day of the month (columns 1-31)."""
+    rows = []
+    month = first.replace(day=1)
+    while month <= last:
+        rows.append(month)
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    labels = [f"{m:%b %Y}" for m in rows]
+
+    def cell(r: int, c: int) -> date | None:
+        """Return the day in row r, column c, or None past the month's end."""
+        try:
+            return rows[r].replace(day=c + 1)
+        except ValueError:
+            return None
+
+    return rows, labels, list(range(1, 32)), cell
 
 
 def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
@@ -46,32 +81,9 @@ def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
     sessions = {s["date"]: s for s in data.sessions}
     first, last = _span(data)
     short = (last - first).days + 1 <= SHORT_UP_TO
-    if short:
-        rows = []
-        week = first - timedelta(days=(first.weekday() - data.week_start) % 7)
-        while week <= last:
-            rows.append(week)
-            week += timedelta(days=7)
-        row_labels = [analysis.format_date(w)[:-5] for w in rows]
-        columns = list(WEEKDAYS[data.week_start :] + WEEKDAYS[: data.week_start])
-
-        def cell(r: int, c: int) -> date:
-            return rows[r] + timedelta(days=c)
-    else:
-        rows = []
-        month = first.replace(day=1)
-        while month <= last:
-            rows.append(month)
-            month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        row_labels = [f"{m:%b %Y}" for m in rows]
-        columns = list(range(1, 32))
-
-        def cell(r: int, c: int) -> date | None:
-            try:
-                return rows[r].replace(day=c + 1)
-            except ValueError:
-                return None
-
+    rows, row_labels, columns, cell = (
+        _week_rows(data, first, last) if short else _month_rows(first, last)
+    )
     z, hover, text, marks = [], [], [], ([], [], [])
     for r in range(len(rows)):
         z_row, h_row, t_row = [], [], []
@@ -198,7 +210,7 @@ def caption(data: ChartData) -> str:
     text = (
         f"One square per day: {name.lower()} 0-{top}, {worse}; white = no check-in "
         f"({len(shown)} of {days} days checked in"
-        + (f", from {analysis.format_date(first)}). " if first > data.first else "). ")
+        + (f", from {words.format_date(first)}). " if first > data.first else "). ")
         + f"{sessions} session{'' if sessions == 1 else 's'} ringed."
     )
     return speak(text, data.clinician)

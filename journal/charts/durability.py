@@ -12,7 +12,7 @@ from typing import Any
 
 from journal import analysis
 
-from . import style
+from . import style, words
 from .data import ChartData
 from .voice import speak
 
@@ -37,7 +37,7 @@ def measured(data: ChartData) -> list[analysis.Record]:
 def _hover(row) -> str:
     """Return the hover text of one session's marker."""
     text = style.session_hover(row["session"])
-    text += f"<br>Before: {analysis.format_score(row['pre'])} (3-day mean)"
+    text += f"<br>Before: {words.format_score(row['pre'])} (3-day mean)"
     if row["cut_short"]:
         text += f"<br>Still lower after {row['days']} days ({CUT_WORDS[row['cut_short']]})"
     else:
@@ -45,40 +45,47 @@ def _hover(row) -> str:
     return text
 
 
-def figure(data: ChartData) -> style.Spec:
-    """Build the per-session durability markers by date, grouped by medication/route."""
-    rows = measured(data)
-    if not rows:
-        return style.empty(caption(data))
-    styles = style.group_styles(r["session"] for r in rows)
+def _traces(rows: list[analysis.Record]) -> list[dict[str, Any]]:
+    """Return one marker trace per medication/route group, and per group cut short."""
     traces: list[dict[str, Any]] = []
-    for name, (color, symbol) in styles.items():
+    for name, (color, symbol) in style.group_styles(r["session"] for r in rows).items():
         for cut in (False, True):
             group = [
                 r
                 for r in rows
                 if style.group_name(r["session"]) == name and bool(r["cut_short"]) == cut
             ]
-            if not group:
-                continue
-            traces.append(
-                {
-                    "type": "scatter",
-                    "name": style.escape(name) + (" (cut short)" if cut else ""),
-                    "x": [style.iso_noon(r["session"]["date"]) for r in group],
-                    "y": [r["days"] for r in group],
-                    "mode": "markers",
-                    "marker": {
-                        "color": color,
-                        "size": 10,
-                        "symbol": "triangle-up-open" if cut else symbol,
-                        "line": {"color": color, "width": 1.5},
-                    },
-                    "cliponaxis": False,
-                    "hovertext": [_hover(r) for r in group],
-                    "hoverinfo": "text",
-                }
-            )
+            if group:
+                traces.append(_trace(group, name, color, symbol, cut))
+    return traces
+
+
+def _trace(group: list[analysis.Record], name: str, color: str, symbol: str, cut: bool) -> dict:
+    """Return one group's markers: days lower by session date (open triangles when cut)."""
+    return {
+        "type": "scatter",
+        "name": style.escape(name) + (" (cut short)" if cut else ""),
+        "x": [style.iso_noon(r["session"]["date"]) for r in group],
+        "y": [r["days"] for r in group],
+        "mode": "markers",
+        "marker": {
+            "color": color,
+            "size": 10,
+            "symbol": "triangle-up-open" if cut else symbol,
+            "line": {"color": color, "width": 1.5},
+        },
+        "cliponaxis": False,
+        "hovertext": [_hover(r) for r in group],
+        "hoverinfo": "text",
+    }
+
+
+def figure(data: ChartData) -> style.Spec:
+    """Build the per-session durability markers by date, grouped by medication/route."""
+    rows = measured(data)
+    if not rows:
+        return style.empty(caption(data))
+    traces = _traces(rows)
     top = max(7, max(r["days"] for r in rows) + 1)
     layout = style.layout(
         height=HEIGHT,
@@ -123,13 +130,13 @@ def today_sentence(info: analysis.Record | None) -> str:
     """Say what day since the last session today is and how the 3-day mean moves."""
     if info is None:
         return ""
-    when = analysis.format_date(info["session"]["date"])
+    when = words.format_date(info["session"]["date"])
     day = info["day"]
     text = f"Today is day {day} after your last session ({when})."
     if info["trend"] is not None:
         text += (
-            f" Your 3-day mean daily score is {analysis.format_score(info['mean'])}, "
-            f"{info['trend']} (the 3 days before: {analysis.format_score(info['earlier'])})."
+            f" Your 3-day mean daily score is {words.format_score(info['mean'])}, "
+            f"{info['trend']} (the 3 days before: {words.format_score(info['earlier'])})."
         )
     return text
 
@@ -144,36 +151,45 @@ def caption(data: ChartData) -> str:
     return _sentences(data, details=True)
 
 
+def _complete_sentences(info: dict[str, Any], details: bool) -> list[str]:
+    """Say how long the score stayed lower after sessions it came back from (and per group)."""
+    complete = info["complete"]
+    if not complete:
+        return []
+    n = len(complete)
+    sessions = "session" if n == 1 else f"{n} sessions"
+    parts = [
+        f"After {sessions} whose score returned to its level before, your 3-day mean daily "
+        f"score stayed lower for a median of {_span([r['days'] for r in complete])}."
+    ]
+    if details and len(info["groups"]) > 1:
+        parts.append(
+            "By medication/route: "
+            + "; ".join(f"{name} {_span(v)}" for name, v in info["groups"].items())
+            + "."
+        )
+    return parts
+
+
+def _cut_sentence(cut: list[analysis.Record]) -> str:
+    """Say how many windows ended before the score came back, and why."""
+    still = _span([r["days"] for r in cut])
+    by_next = sum(1 for r in cut if r["cut_short"] == "next session")
+    return (
+        f"{len(cut)} window{'s were' if len(cut) != 1 else ' was'} cut short before the "
+        f"score returned ({by_next} by the next session; still lower at the cut after a "
+        f"median of {still})."
+    )
+
+
 def _sentences(data: ChartData, details: bool) -> str:
     """Write the durability sentences, with or without the per-group and cut-short details."""
-    rows = measured(data)
-    if not rows:
+    if not measured(data):
         return speak(EMPTY, data.clinician)
     info = summary(data)
-    complete = info["complete"]
-    parts = []
-    if complete:
-        n = len(complete)
-        sessions = "session" if n == 1 else f"{n} sessions"
-        parts.append(
-            f"After {sessions} whose score returned to its level before, your 3-day mean daily "
-            f"score stayed lower for a median of {_span([r['days'] for r in complete])}."
-        )
-        if details and len(info["groups"]) > 1:
-            parts.append(
-                "By medication/route: "
-                + "; ".join(f"{name} {_span(v)}" for name, v in info["groups"].items())
-                + "."
-            )
-    cut = info["cut"] if details else []
-    if cut:
-        still = _span([r["days"] for r in cut])
-        by_next = sum(1 for r in cut if r["cut_short"] == "next session")
-        parts.append(
-            f"{len(cut)} window{'s were' if len(cut) != 1 else ' was'} cut short before the "
-            f"score returned ({by_next} by the next session; still lower at the cut after a "
-            f"median of {still})."
-        )
+    parts = _complete_sentences(info, details)
+    if details and info["cut"]:
+        parts.append(_cut_sentence(info["cut"]))
     if details and info["unmeasured"]:
         k = info["unmeasured"]
         parts.append(

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from datetime import timedelta
 
 from journal import analysis
-from journal.analysis import ITEM_COUNT, ITEM_SHORT_LABELS
+from journal.analysis import ITEM_COUNT, ITEM_SHORT_LABELS, Record
 
-from . import style
+from . import style, words
 from .data import ChartData
 from .voice import speak
 
 TITLE = "Which questions moved"
+EMPTY = "Log daily check-ins for a week to see which questions bother you most."
 ITEM_MAX = 3
 HEIGHT = 400
 # Light to dark blue: 0 stays distinguishable from the white of weeks without check-ins.
@@ -56,7 +58,7 @@ def figure(data: ChartData) -> style.Spec:
         "xgap": 1 if len(starts) < 60 else 0,
         "ygap": 1,
         "hoverongaps": False,
-        "customdata": [[analysis.format_date(s) for s in starts]] * ITEM_COUNT,
+        "customdata": [[words.format_date(s) for s in starts]] * ITEM_COUNT,
         "hovertemplate": f"%{{y}}<br>{period}: %{{z:.1f}} of 3<extra></extra>",
         # A vertical bar at the right: its ticks need no room under the date labels, and
         # its meaning is in the caption, so no title can be cut off on a phone.
@@ -78,9 +80,30 @@ def figure(data: ChartData) -> style.Spec:
     return style.figure([trace], layout)
 
 
+def caption_items(weekly: Record, recent: int = 4) -> str:
+    """Name the questions that bothered the user most over their most recent weeks."""
+    weeks = weekly["weeks"][-recent:]
+    if not weeks:
+        return EMPTY
+    means = []
+    for values in weekly["items"]:
+        present = [v for v in values[-len(weeks) :] if v is not None]
+        means.append(statistics.fmean(present) if present else 0.0)
+    span = "week" if len(weeks) == 1 else f"{len(weeks)} weeks"
+    top = max(means)
+    if round(top, 1) == 0:
+        return f"Over your last {span} you answered “Not at all” to every question."
+    names = [
+        ITEM_SHORT_LABELS[i].lower() for i, m in enumerate(means) if round(m, 1) == round(top, 1)
+    ]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    mean = words.format_score(top)
+    return f"Over your last {span}, {joined} bothered you most ({mean} of 3 on average)."
+
+
 def caption(data: ChartData) -> str:
     """Name the questions that bothered most over the most recent weeks, and the scale."""
-    text = analysis.caption_items(data.weekly_items)
+    text = caption_items(data.weekly_items)
     if data.weekly_items["weeks"]:
         unit = "month" if data.resolution == "month" else "week"
         text += f" Each square is one {unit}'s mean answer: 0 = not at all, 3 = nearly all day."

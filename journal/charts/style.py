@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from journal import analysis
 from journal.treatments.rules import MEDICATIONS, ROUTES
+
+from . import words
 
 # Colours with at least 4.5:1 contrast on white (WCAG AA for text, so also for thin lines).
 BLUE = "#1f4e79"
@@ -133,7 +134,7 @@ def escape(text: object) -> str:
 def session_hover(session: Mapping) -> str:
     """Return the escaped hover text for one session: date, medication, route, dose, clinic."""
     kind = "Planned session" if session.get("planned") else "Session"
-    lines = [f"{kind} {analysis.format_date(session['date'])}"]
+    lines = [f"{kind} {words.format_date(session['date'])}"]
     medication = medication_name(session)
     if medication:
         lines.append(escape(medication))

@@ -3,7 +3,6 @@
 import json
 from datetime import date, timedelta
 
-import plotly.graph_objects as go
 from sqlalchemy import Text, case, cast, or_, select
 
 from .. import analysis, charts
@@ -18,7 +17,6 @@ __all__ = [
     "CHART_NAMES",
     "CHART_TITLES",
     "ChartInputs",
-    "build_chart",
     "chart_body",
     "chart_data",
     "load_inputs",
@@ -186,13 +184,6 @@ def chart_data(user: User, start: date | None, end: date | None, **options) -> C
     return ChartData(inputs, user_today(user), week_start=week_start, **options)
 
 
-def build_chart(
-    user: User, name: str, start: date | None, end: date | None
-) -> tuple[go.Figure, str]:
-    """Return (figure, caption) for one chart of the user's data in a date range."""
-    return charts.build(name, cached_chart_data(user, start, end))
-
-
 def cache_key(user: User, start: date | None, end: date | None) -> tuple:
     """Return everything one range's analysis depends on, the data revision included.
 
@@ -212,13 +203,7 @@ def cached_chart_data(user: User, start: date | None, end: date | None) -> Chart
 
 def chart_body(user: User, name: str, start: date | None, end: date | None) -> str:
     """Return one chart as the API's JSON text (figure, name, title, caption), cached."""
-
-    def make() -> str:
-        """Build the figure and splice the caption into Plotly's own JSON."""
-        figure, caption = charts.build_json(name, cached_chart_data(user, start, end))
-        # Plotly's encoder writes the figure; splice the caption into that object rather than
-        # decoding and re-encoding ~100 kB of JSON.
-        extra = json.dumps({"name": name, "title": CHART_TITLES[name], "caption": caption})
-        return figure[:-1] + ", " + extra[1:]
-
-    return cache.bodies.get_or_make((name, *cache_key(user, start, end)), make)
+    key = (name, *cache_key(user, start, end))
+    return cache.bodies.get_or_make(
+        key, lambda: charts.body(name, cached_chart_data(user, start, end))
+    )

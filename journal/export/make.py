@@ -5,10 +5,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from ..dashboard import services as charts
+from .. import charts, report
+from ..dashboard import services as chart_services
 from ..models import User
 from ..records import user_today
-from . import csv_export, fhir, images, json_export, options, pdf, report
+from . import csv_export, fhir, images, json_export, options, pdf
 
 # step(percent, text): how a job shows progress; a sync route passes nothing.
 Step = Callable[[int, str], None]
@@ -42,8 +43,9 @@ def make_chart(user: User, name: str, fmt: str, args, step: Step = quiet) -> Mad
     """Draw one chart as PNG or SVG."""
     start, end, width, height = options.chart_options(name, fmt, args)
     step(10, "Reading your check-ins")
-    figure, _caption = charts.build_chart(user, name, start, end)
+    spec, _caption = charts.build(name, chart_services.cached_chart_data(user, start, end))
     step(40, "Drawing the chart")
+    figure = charts.drawable(spec)
     body = images.render(figure, fmt, width, height, current_app.config.get("CHROMIUM_PATH"))
     filename = f"mood-journal-{name}-{options.stamp(start, end)}.{fmt}"
     return Made(body, images.FORMATS[fmt], filename)

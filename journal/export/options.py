@@ -3,11 +3,12 @@
 from collections.abc import Mapping
 from datetime import date
 
+from .. import report
 from ..dashboard import services as charts
 from ..errors import Invalid
 from ..models import User
 from ..records import parse_date, user_today
-from . import images, report
+from . import images
 
 SIZE_MIN, SIZE_MAX = 300, 2400
 DEFAULT_SIZE = {"width": 1200, "height": 600}

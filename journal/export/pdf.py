@@ -11,11 +11,11 @@ from flask import current_app, render_template
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from .. import charts
+from .. import charts, report
 from ..charts import ChartData
 from ..instruments import ATTRIBUTION
 from ..paths import STATIC
-from . import images, report
+from . import images
 
 # The PDF's content box on A4 with 14 mm side margins is 182 mm: 688 CSS px at 96 px/inch
 # (US Letter's is wider; the images scale to the box). Drawing the charts at that size keeps
@@ -48,11 +48,12 @@ def chart_svgs(
 ) -> dict[str, tuple[str, str]]:
     """Draw the report's charts as SVG; return {name: (data URI or None, caption)}."""
     data.compact = True
-    built = {name: report.chart(data, name) for name in report.REPORT_CHARTS}
+    built = {name: charts.build(name, data) for name in report.REPORT_CHARTS}
     # An empty chart is only its message, which the caption already says: no image.
     jobs = []
-    for name, (figure, _caption) in built.items():
-        if figure.data:
+    for name, (spec, _caption) in built.items():
+        if spec["data"]:
+            figure = charts.drawable(spec)
             width, height = CHART_SIZES[name]
             height = round(height * HEIGHT_SCALE[page_size])
             # The figure's own height is for a screen; the page decides here.
@@ -62,7 +63,7 @@ def chart_svgs(
     images_ = images.render_many([job for _, job in jobs], browser) if jobs else []
     svgs = {name: svg for (name, _), svg in zip(jobs, images_, strict=True)}
     drawn = {}
-    for name, (_figure, caption) in built.items():
+    for name, (_spec, caption) in built.items():
         svg = svgs.get(name)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii") if svg else None
         drawn[name] = (uri, caption)

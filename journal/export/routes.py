@@ -13,12 +13,13 @@ from flask import (
 )
 from flask_login import current_user
 
-from .. import analysis
 from .. import charts as chart_registry
+from .. import report
 from ..accounts import events, web
+from ..charts import words
 from ..dashboard import services as charts
 from ..errors import Invalid
-from . import images, make, options, report
+from . import images, make, options
 from .options import DEFAULT_SIZE, SIZE_MAX, SIZE_MIN
 
 bp = Blueprint("export", __name__, url_prefix="/export")
@@ -59,13 +60,13 @@ def no_store(response: Response) -> Response:
 @bp.app_template_filter("format_score")
 def format_score(value: float) -> str:
     """Format a score with at most one decimal ("8.5", "17")."""
-    return analysis.format_score(value)
+    return words.format_score(value)
 
 
 @bp.app_template_filter("signed_points")
 def signed_points(value: float) -> str:
     """Format a change in points with its sign ("-6 points", "+1.5 points")."""
-    text = ("-" if value < 0 else "+") + analysis.format_score(abs(value))
+    text = ("-" if value < 0 else "+") + words.format_score(abs(value))
     return f"{text} point" if text in ("+1", "-1") else f"{text} points"
 
 

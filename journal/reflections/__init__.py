@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 
-# Views attach in routes.py, which the app factory imports; importing the package itself stays
-# light, so the sessions and reflections packages can use each other's rules and services.
+# Views attach in routes.py, which the app factory imports. Reflections build on sessions (their
+# rules, services and blueprint); sessions never import reflections.
 
 bp = Blueprint("reflections", __name__, url_prefix="/reflections")

@@ -5,10 +5,13 @@ import uuid
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from .. import instruments
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..form_errors import form_status, show_service_errors
 from ..records import newest_page, user_today
+from ..treatments import bp as treatments_bp
+from ..treatments import services as treatments
 from . import bp, rules, services
 from .forms import ReflectionForm, field_for, fill_form, form_to_data, set_session_choices
 
@@ -151,3 +154,23 @@ def excerpt(reflection) -> str:
         return reflection.text
     answers = reflection.prompts or {}
     return next((answers[key] for key in rules.PROMPTS if answers.get(key)), "")
+
+
+# A session's details page shows its reflections, so it lives here, on the sessions blueprint
+# (URL and endpoint "treatments.show" unchanged): reflections build on sessions, never the reverse.
+@treatments_bp.route("/<uuid:client_id>", endpoint="show")
+@login_required
+def session_page(client_id):
+    """Show a session, its reflections and follow-up prompts, and the check-ins around it."""
+    treatment = treatments.get_treatment(current_user, client_id)
+    today = user_today(current_user)
+    linked = services.list_reflections(current_user, treatment=treatment)
+    return render_template(
+        "treatments/show.html",
+        treatment=treatment,
+        reflections=linked,
+        prompts=services.session_prompts(treatment, linked, today),
+        checkins=treatments.checkins_around(current_user, treatment),
+        instruments=instruments.INSTRUMENTS,
+        today=today,
+    )

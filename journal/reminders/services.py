@@ -10,10 +10,10 @@ from datetime import time
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
 
+from ..accounts.sessions import token_hash as hash_token
 from ..errors import Invalid, NotFound
 from ..extensions import db
 from ..models import User
-from ..share.services import hash_token
 from . import push, rules
 from .models import PushSubscription, ReminderPreference
 

@@ -4,17 +4,16 @@ The view and its chart data under /s/<token> are the only routes that accept a s
 they show the owner's data in the link's range and nothing that links into the account.
 """
 
-import json
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import models
+from .. import charts as chart_registry
+from .. import models, report
 from ..accounts import events, web
 from ..dashboard import services as charts
 from ..errors import Invalid
-from ..export import report
 from ..form_errors import show_service_errors
 from ..instruments import ATTRIBUTION
 from ..records import user_today
@@ -117,7 +116,5 @@ def chart(token: str, name: str):
         abort(404)
     owner = services.owner(link)
     inputs = charts.load_inputs(owner, link.start_date, link.end_date)
-    figure, caption = report.chart(report.clinician_data(inputs, user_today(owner)), name)
-    extra = json.dumps({"name": name, "title": charts.CHART_TITLES[name], "caption": caption})
-    body = figure.to_json()[:-1] + ", " + extra[1:]
+    body = chart_registry.body(name, report.clinician_data(inputs, user_today(owner)))
     return private(Response(body, mimetype="application/json"))

@@ -2,7 +2,8 @@
 
 from flask import Blueprint
 
-# Views attach in routes.py, which the app factory imports; importing the package itself stays
-# light, so the sessions and reflections packages can use each other's rules and services.
+# Views attach in routes.py, which the app factory imports. Reflections build on sessions (their
+# rules, services and blueprint); sessions never import reflections.
+# The details page, which shows a session's reflections, attaches from reflections/routes.py.
 
 bp = Blueprint("treatments", __name__, url_prefix="/treatments")

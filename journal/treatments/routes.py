@@ -1,4 +1,8 @@
-"""Session pages: list, log, details (with reflections and nearby check-ins), edit, delete."""
+"""Session pages: list, log, edit, delete.
+
+The details page (a session with its reflections) attaches in reflections/routes.py: reflections
+build on sessions, so sessions never import them.
+"""
 
 import uuid
 from zoneinfo import ZoneInfo
@@ -6,13 +10,11 @@ from zoneinfo import ZoneInfo
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from .. import instruments
 from ..errors import Conflict, Invalid
 from ..extensions import db
 from ..form_errors import form_status, show_service_errors
 from ..models import utcnow
 from ..records import newest_page, user_today
-from ..reflections import services as reflections
 from . import bp, rules, services
 from .forms import TreatmentForm, field_for, fill_form, fill_now, form_to_data
 
@@ -87,24 +89,6 @@ def new():
         if response is not None:
             return response
     return render_form(form, client_id)
-
-
-@bp.route("/<uuid:client_id>")
-@login_required
-def show(client_id):
-    """Show a session, its reflections and follow-up prompts, and the check-ins around it."""
-    treatment = services.get_treatment(current_user, client_id)
-    today = user_today(current_user)
-    linked = reflections.list_reflections(current_user, treatment=treatment)
-    return render_template(
-        "treatments/show.html",
-        treatment=treatment,
-        reflections=linked,
-        prompts=reflections.session_prompts(treatment, linked, today),
-        checkins=services.checkins_around(current_user, treatment),
-        instruments=instruments.INSTRUMENTS,
-        today=today,
-    )
 
 
 @bp.route("/<uuid:client_id>/edit", methods=["GET", "POST"])

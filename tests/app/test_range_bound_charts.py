@@ -35,8 +35,7 @@ def full_history(user, start, end) -> ChartData:
 
 def rendered(data: ChartData, name: str) -> dict:
     """Return one chart's figure JSON and caption."""
-    figure, caption = charts.build(name, data)
-    return {**json.loads(figure.to_json()), "caption": caption}
+    return json.loads(charts.body(name, data))
 
 
 @pytest.fixture

@@ -8,10 +8,6 @@ import pytest
 from journal import analysis
 from journal.analysis import (
     baseline,
-    caption_around_sessions,
-    caption_items,
-    caption_session_change,
-    caption_timeline,
     mean_by_offset,
     response_threshold,
     rolling_mean,
@@ -20,6 +16,12 @@ from journal.analysis import (
     status,
     weekly_item_means,
 )
+from journal.charts import around_sessions, items, timeline
+from journal.charts import session_change as session_change_chart
+from journal.charts.around_sessions import caption_around_sessions
+from journal.charts.items import caption_items
+from journal.charts.session_change import caption_session_change
+from journal.charts.timeline import caption_timeline
 
 
 def jan(day: int) -> date:
@@ -353,8 +355,8 @@ def test_caption_timeline_phq9_baseline_without_a_later_phq9_uses_the_daily_aver
 
 def test_caption_timeline_empty_state():
     """Nothing logged: tell a new user what to log first."""
-    assert caption_timeline([], [], None) == analysis.EMPTY_TIMELINE
-    assert "Log a daily check-in" in analysis.EMPTY_TIMELINE
+    assert caption_timeline([], [], None) == timeline.EMPTY
+    assert "Log a daily check-in" in timeline.EMPTY
 
 
 def test_caption_around_sessions_reports_the_average_difference():
@@ -379,10 +381,8 @@ def test_caption_around_sessions_about_the_same():
 
 def test_caption_around_sessions_empty_and_one_sided():
     """No data: the empty state; data only after sessions: ask for the days before."""
-    assert caption_around_sessions([]) == analysis.EMPTY_AROUND_SESSIONS
-    assert caption_around_sessions([{"session": {}, "points": []}]) == (
-        analysis.EMPTY_AROUND_SESSIONS
-    )
+    assert caption_around_sessions([]) == around_sessions.EMPTY
+    assert caption_around_sessions([{"session": {}, "points": []}]) == (around_sessions.EMPTY)
     one_sided = caption_around_sessions([{"session": {}, "points": [(1, 5)]}])
     assert one_sided.startswith("Log check-ins on the days just before")
 
@@ -407,7 +407,7 @@ def test_caption_session_change_counts_several_skipped_sessions():
 
 def test_caption_session_change_empty_states():
     """No sessions: the empty state; sessions without data: what to log around them."""
-    assert caption_session_change([]) == analysis.EMPTY_SESSION_CHANGE
+    assert caption_session_change([]) == session_change_chart.EMPTY
     no_data = caption_session_change(session_change([], [session(jan(10))]))
     assert no_data.startswith("To compare before and after a session, log check-ins on the 3")
 
@@ -429,7 +429,7 @@ def test_caption_items_all_zero_and_empty():
     assert (
         caption_items(weekly) == "Over your last week you answered “Not at all” to every question."
     )
-    assert caption_items(weekly_item_means([])) == analysis.EMPTY_ITEMS
+    assert caption_items(weekly_item_means([])) == items.EMPTY
 
 
 def test_daily_captions_never_call_the_daily_score_phq9():

@@ -11,7 +11,7 @@ import pytest
 
 from journal import charts, instruments
 from journal.analysis import ITEM_SHORT_LABELS
-from journal.charts import CHART_NAMES, ChartData, ChartInputs, build, build_json, style
+from journal.charts import CHART_NAMES, ChartData, ChartInputs, style
 from journal.charts.voice import speak
 from journal.demo import generate
 
@@ -48,6 +48,20 @@ def data_for(daily=(), validated=(), sessions=(), start=None, end=TODAY, **optio
     """Return the shared analysis of some records."""
     inputs = ChartInputs(list(daily), list(validated), list(sessions), start, end)
     return ChartData(inputs, TODAY, **options)
+
+
+def build(name: str, data: ChartData) -> tuple[go.Figure, str]:
+    """Return one chart as the validated figure an image is drawn from, and its caption."""
+    spec, caption = charts.build(name, data)
+    return charts.drawable(spec), caption
+
+
+def build_json(name: str, data: ChartData) -> tuple[str, str]:
+    """Return the figure part of what every page receives (as JSON text) and its caption."""
+    sent = json.loads(charts.body(name, data))
+    assert sent.pop("name") == name and sent.pop("title") == charts.CHART_TITLES[name]
+    caption = sent.pop("caption")
+    return json.dumps(sent), caption
 
 
 def decoded(fig: go.Figure) -> dict:
@@ -166,7 +180,7 @@ def test_each_chart_is_small_enough_to_send(days):
 @pytest.mark.parametrize("days", [7, 90, 365, None])
 @pytest.mark.parametrize("options", [{}, {"compact": True}, {"clinician": True}])
 def test_unvalidated_json_is_the_validated_figure(days, options):
-    """The API's JSON (no go.Figure built) decodes to exactly what the validated figure writes."""
+    """The pages' JSON (no go.Figure built) decodes to exactly what an image's figure writes."""
     data = demo_data(5, days, **options)
     for name in CHART_NAMES:
         text, caption = build_json(name, data)
@@ -184,7 +198,7 @@ def test_user_text_is_escaped_in_every_chart():
     for name in CHART_NAMES:
         text = strings(decoded(build(name, data)[0]))
         assert not any("<script" in s for s in text), name
-        sent = build_json(name, data)[0]  # what the API sends
+        sent = charts.body(name, data)  # what the API, the share view and the report page get
         assert "<" not in sent and not any("<script" in s for s in strings(json.loads(sent))), name
 
 
@@ -392,7 +406,7 @@ def test_report_score_table_has_band_and_change_from_each_baseline():
     After the session: PHQ-9 8 is -7 (Mild), GAD-7 12 is +2 (Moderate); scores on or before
     the baseline's last day (14 June) show no change.
     """
-    from journal.export.report import score_table
+    from journal.report.build import score_table
 
     validated = [
         {"date": day(3), "instrument": "phq9", "total": 16},
@@ -413,7 +427,7 @@ def test_report_score_table_has_band_and_change_from_each_baseline():
 
 def test_report_name_is_the_display_name_never_the_email():
     """A name given for the report wins; else the display name; else nothing at all."""
-    from journal.export.report import display_name
+    from journal.report.build import display_name
 
     person = SimpleNamespace(email="someone@example.com", display_name="  Sam   R. ")
     assert display_name(person, "J. D.") == "J. D."

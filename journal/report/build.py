@@ -1,22 +1,13 @@
-"""The therapist report: one summary of a date range, drawn as a PDF, a printable page and a share.
+"""Gather the therapist report from the database and the shared chart analysis."""
 
-The numbers come from `analysis` over the inputs `dashboard.services.load_inputs` reads, and the
-charts from the dashboard's own builders, so the report, the dashboard and the share page never
-disagree. The baseline is computed from the whole history (it is the mean before the first
-session, which may be earlier than the range); every dated entry shown (points, sessions, flags,
-reflections) is inside the range.
-"""
-
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import plotly.graph_objects as go
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import analysis, charts, instruments, models
-from ..charts import ChartData, ChartInputs, durability, medication_name
+from .. import analysis, instruments, models
+from ..charts import ChartData, ChartInputs, durability, medication_name, words
 from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
@@ -26,154 +17,21 @@ from ..records import parse_date, user_today
 from ..reflections import rules as reflection_rules
 from ..treatments import rules as treatment_rules
 from ..treatments import services as treatments
+from .content import (
+    DEFAULT_DAYS,
+    NAME_MAX,
+    PDF_LIMITS,
+    Change,
+    Item9Flag,
+    Limits,
+    Report,
+    Score,
+    ScoreRow,
+    SessionRow,
+    SharedReflection,
+)
 
-# The PDF's charts, in reading order: the timeline on the summary page, then the calendar, the
-# before/after bars and the durability figure beside each other. The share view adds the rest.
-REPORT_CHARTS = ("timeline", "calendar", "session-change", "durability")
-PAPERS = {"a4": "A4", "letter": "letter"}
-DEFAULT_DAYS = 90
-NAME_MAX = 80
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How much of each list the report shows (None: all of it)."""
-
-    sessions: int | None = None
-    reflections: int | None = None
-    reflection_chars: int | None = None
-    item9_dates: int | None = None
-    score_dates: int | None = None
-
-
-# Two A4 pages hold about this much; the rest is in the data export and the share page.
-PDF_LIMITS = Limits(sessions=6, reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
-FULL = Limits()
 LEVEL_LABELS = {"sedation": "sleepiness"}
-
-
-@dataclass(frozen=True)
-class Score:
-    """A validated questionnaire's latest result."""
-
-    title: str
-    day: date
-    total: int
-    max_total: int
-    band: str
-
-
-@dataclass(frozen=True)
-class Change:
-    """The latest score against the baseline, with the thresholds it meets."""
-
-    what: str
-    latest: float
-    latest_day: date
-    change: float
-    percent: float | None
-    response: bool
-    remission: bool
-    meets_mid: bool
-
-
-@dataclass(frozen=True)
-class ScoreRow:
-    """One validated questionnaire result in the score table."""
-
-    day: date
-    instrument: str
-    total: int
-    max_total: int
-    band: str
-    change: float | None
-
-
-@dataclass(frozen=True)
-class SessionRow:
-    """One line of the session table."""
-
-    day: date
-    medication: str
-    route: str
-    dose: str
-    side_effects: str
-    planned: bool
-
-
-@dataclass(frozen=True)
-class Item9Flag:
-    """A check-in whose item 9 was answered above "Not at all"."""
-
-    day: date
-    instrument: str
-    answer: str
-
-
-@dataclass(frozen=True)
-class SharedReflection:
-    """A reflection the user marked for sharing, cut to fit the page."""
-
-    day: date
-    session: str | None
-    parts: list[tuple[str, str]]
-    cut: bool
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything the report shows, as plain values for the templates."""
-
-    name: str | None
-    start: date
-    end: date
-    drawn_from: date
-    generated_at: datetime
-    baseline: dict | None
-    first_session: date | None
-    scores: list[Score]
-    score_table: list[ScoreRow]
-    change: Change | None
-    durability: str
-    paper: str
-    daily_count: int
-    sessions: list[SessionRow]
-    sessions_total: int
-    item9: list[Item9Flag]
-    include_reflections: bool
-    reflections: list[SharedReflection]
-    reflections_total: int
-    limits: Limits
-
-    @property
-    def item9_shown(self) -> list[Item9Flag]:
-        """Return the item-9 flags to list, newest first (the count is always given in full)."""
-        return self.item9[::-1][: self.limits.item9_dates]
-
-    @property
-    def score_instruments(self) -> list[str]:
-        """Return the questionnaires in the score table, in table order."""
-        return list(dict.fromkeys(row.instrument for row in self.score_table))
-
-    @property
-    def score_dates(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
-        """Return the score table as one row per date: {questionnaire: result}."""
-        rows: dict[date, dict[str, ScoreRow]] = {}
-        for row in self.score_table:
-            rows.setdefault(row.day, {})[row.instrument] = row
-        return list(rows.items())
-
-    @property
-    def score_dates_shown(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
-        """Return the most recent dates of the score table that fit (all of them on screen)."""
-        dates = self.score_dates
-        limit = self.limits.score_dates
-        return dates if limit is None else dates[-limit:]
-
-    @property
-    def days(self) -> int:
-        """Return the number of days in the range."""
-        return (self.end - self.start).days + 1
 
 
 def parse_range(args, today: date) -> tuple[date, date]:
@@ -208,11 +66,6 @@ def clinician_data(inputs: ChartInputs, today: date) -> ChartData:
     before it.
     """
     return ChartData(inputs, today, clinician=True, ranged_sessions=True)
-
-
-def chart(data: ChartData, name: str) -> tuple[go.Figure, str]:
-    """Build one chart of the range from the shared analysis."""
-    return charts.build(name, data)
 
 
 def latest_scores(validated: list[dict]) -> list[Score]:
@@ -393,7 +246,7 @@ def shared_reflections(
         shown.append(
             SharedReflection(
                 reflection.local_date,
-                f"{treatment_rules.describe(session)}, {analysis.format_date(session.local_date)}"
+                f"{treatment_rules.describe(session)}, {words.format_date(session.local_date)}"
                 if session is not None
                 else None,
                 parts,

@@ -1,0 +1,34 @@
+"""The therapist report: one summary of a date range, drawn as a PDF, a printable page and a share.
+
+Below both `export` (the PDF) and `share` (the therapist's page), which read it; it imports neither.
+
+The numbers come from `analysis` over the inputs `dashboard.services.load_inputs` reads, and the
+charts from the dashboard's own builders, so the report, the dashboard and the share page never
+disagree. The baseline is computed from the whole history (it is the mean before the first
+session, which may be earlier than the range); every dated entry shown (points, sessions, flags,
+reflections) is inside the range.
+"""
+
+from .build import (
+    build_report,
+    clean_name,
+    clinician_data,
+    default_range,
+    parse_range,
+)
+from .content import FULL, NAME_MAX, PAPERS, PDF_LIMITS, REPORT_CHARTS, Limits, Report
+
+__all__ = [
+    "FULL",
+    "NAME_MAX",
+    "PAPERS",
+    "PDF_LIMITS",
+    "REPORT_CHARTS",
+    "Limits",
+    "Report",
+    "build_report",
+    "clean_name",
+    "clinician_data",
+    "default_range",
+    "parse_range",
+]

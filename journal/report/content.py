@@ -1,0 +1,151 @@
+"""What the therapist report holds: its limits and the plain values its templates show."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+# The PDF's charts, in reading order: the timeline on the summary page, then the calendar, the
+# before/after bars and the durability figure beside each other. The share view adds the rest.
+REPORT_CHARTS = ("timeline", "calendar", "session-change", "durability")
+PAPERS = {"a4": "A4", "letter": "letter"}
+DEFAULT_DAYS = 90
+NAME_MAX = 80
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much of each list the report shows (None: all of it)."""
+
+    sessions: int | None = None
+    reflections: int | None = None
+    reflection_chars: int | None = None
+    item9_dates: int | None = None
+    score_dates: int | None = None
+
+
+# Two A4 pages hold about this much; the rest is in the data export and the share page.
+PDF_LIMITS = Limits(sessions=6, reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
+FULL = Limits()
+
+
+@dataclass(frozen=True)
+class Score:
+    """A validated questionnaire's latest result."""
+
+    title: str
+    day: date
+    total: int
+    max_total: int
+    band: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """The latest score against the baseline, with the thresholds it meets."""
+
+    what: str
+    latest: float
+    latest_day: date
+    change: float
+    percent: float | None
+    response: bool
+    remission: bool
+    meets_mid: bool
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One validated questionnaire result in the score table."""
+
+    day: date
+    instrument: str
+    total: int
+    max_total: int
+    band: str
+    change: float | None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """One line of the session table."""
+
+    day: date
+    medication: str
+    route: str
+    dose: str
+    side_effects: str
+    planned: bool
+
+
+@dataclass(frozen=True)
+class Item9Flag:
+    """A check-in whose item 9 was answered above "Not at all"."""
+
+    day: date
+    instrument: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class SharedReflection:
+    """A reflection the user marked for sharing, cut to fit the page."""
+
+    day: date
+    session: str | None
+    parts: list[tuple[str, str]]
+    cut: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report shows, as plain values for the templates."""
+
+    name: str | None
+    start: date
+    end: date
+    drawn_from: date
+    generated_at: datetime
+    baseline: dict | None
+    first_session: date | None
+    scores: list[Score]
+    score_table: list[ScoreRow]
+    change: Change | None
+    durability: str
+    paper: str
+    daily_count: int
+    sessions: list[SessionRow]
+    sessions_total: int
+    item9: list[Item9Flag]
+    include_reflections: bool
+    reflections: list[SharedReflection]
+    reflections_total: int
+    limits: Limits
+
+    @property
+    def item9_shown(self) -> list[Item9Flag]:
+        """Return the item-9 flags to list, newest first (the count is always given in full)."""
+        return self.item9[::-1][: self.limits.item9_dates]
+
+    @property
+    def score_instruments(self) -> list[str]:
+        """Return the questionnaires in the score table, in table order."""
+        return list(dict.fromkeys(row.instrument for row in self.score_table))
+
+    @property
+    def score_dates(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
+        """Return the score table as one row per date: {questionnaire: result}."""
+        rows: dict[date, dict[str, ScoreRow]] = {}
+        for row in self.score_table:
+            rows.setdefault(row.day, {})[row.instrument] = row
+        return list(rows.items())
+
+    @property
+    def score_dates_shown(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
+        """Return the most recent dates of the score table that fit (all of them on screen)."""
+        dates = self.score_dates
+        limit = self.limits.score_dates
+        return dates if limit is None else dates[-limit:]
+
+    @property
+    def days(self) -> int:
+        """Return the number of days in the range."""
+        return (self.end - self.start).days + 1
