@@ -29,7 +29,7 @@ def settings_dict(user: User) -> dict:
     return {**shown, "schedules": schedules_for(user)}
 
 
-def clean_settings(user: User, data: dict) -> dict:  # noqa: C901  (until the declare branch lands)
+def clean_settings(user: User, data: dict) -> dict:
     """Return the changes a settings body asks for, or raise Invalid naming every bad field."""
     changes = SETTINGS.validate(data)
     if "region" in changes and changes["region"] is None:

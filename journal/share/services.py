@@ -69,7 +69,7 @@ def link_range(values: dict, errors: dict, today: date) -> tuple[date | None, da
     return start, end
 
 
-def clean_share(user: User, data: dict) -> dict:  # noqa: C901  (until the declare branch lands)
+def clean_share(user: User, data: dict) -> dict:
     """Validate a new link's range, expiry and reflections switch; raise Invalid naming each."""
     # A blank form field or JSON null is 'not given': the declared default applies.
     given = {key: value for key, value in data.items() if value not in ("", None)}
