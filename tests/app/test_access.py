@@ -39,6 +39,7 @@ ACCESS = {
     "pages.help": PUBLIC,
     "pages.offline": PUBLIC,
     "pwa.service_worker": PUBLIC,
+    "pwa.favicon": PUBLIC,
     "pwa.web_manifest": PUBLIC,
     # The token is the key: a wrong one is a 404, never a sign-in page.
     "share.chart": PUBLIC,
