@@ -67,8 +67,9 @@ class Keyring:
         if keys is None:
             if has_data_keys(session):
                 raise MasterKeyError(
-                    f"No master key: {self.source.describe()} is missing, yet this database "
-                    "holds encrypted data. A new key would not open it, so none is generated."
+                    f"No master key: JOURNAL_MASTER_KEY is not set and the key file "
+                    f"{self.source.path} is missing, yet this database holds encrypted data. "
+                    "A new key would not open it, so none is generated."
                 )
             keys = self.source.create()
             stamp = self.source.stamp()
