@@ -41,7 +41,10 @@ def reseal_values(session: Session, ring: Keyring, user_id: int) -> tuple[int, i
     """Re-encrypt every value of a user under their active key; return (values, unreadable)."""
     resealed = unreadable = 0
     for model in encrypted_models():
-        for obj in session.scalars(select(model).where(owner_column(model) == user_id)):
+        # Locked (PostgreSQL) so that a server's write to a row waits for this re-encryption
+        # instead of being overwritten by the older text read here.
+        rows = select(model).where(owner_column(model) == user_id).with_for_update()
+        for obj in session.scalars(rows):
             for name, descriptor in model.__encrypted__.items():
                 stored = getattr(obj, descriptor.column)
                 if stored is None:
@@ -73,16 +76,26 @@ def reseal_user(session: Session, ring: Keyring, user_id: int) -> tuple[int, int
     return resealed, unreadable
 
 
-def rotate(session: Session, ring: Keyring, data_keys: bool) -> dict:
+def reseal_each(session: Session, ring: Keyring, after_each=None) -> dict:
+    """Give every user with data a new data key; call `after_each` (a commit) after each user."""
+    counts = {"users": 0, "resealed": 0, "unreadable": 0}
+    for user_id in session.scalars(select(UserKey.user_id).distinct()).all():
+        resealed, unreadable = reseal_user(session, ring, user_id)
+        counts["users"] += 1
+        counts["resealed"] += resealed
+        counts["unreadable"] += unreadable
+        if after_each:
+            after_each()
+    return counts
+
+
+def rotate(session: Session, ring: Keyring, data_keys: bool, after_each=None) -> dict:
     """Rewrap every data key with the current master key; with `data_keys`, replace them too."""
     counts = {"rewrapped": rewrap(session, ring), "users": 0, "resealed": 0, "unreadable": 0}
+    if after_each:
+        after_each()
     if data_keys:
-        users = session.scalars(select(UserKey.user_id).distinct()).all()
-        for user_id in users:
-            resealed, unreadable = reseal_user(session, ring, user_id)
-            counts["users"] += 1
-            counts["resealed"] += resealed
-            counts["unreadable"] += unreadable
+        counts.update(reseal_each(session, ring, after_each))
     return counts
 
 
@@ -128,7 +141,8 @@ def rotate_keys(new_master_key: bool, data_keys: bool, retire_old_keys: bool) ->
         )
     if new_master_key:
         add_master_key(app.instance_path)  # running servers re-read the file when they need it
-    counts = rotate(db.session, keyring(), data_keys)
+    # A commit per user: each holds its rows' locks only while its own values are re-encrypted.
+    counts = rotate(db.session, keyring(), data_keys, after_each=db.session.commit)
     db.session.commit()
     click.echo(f"Rewrapped {counts['rewrapped']} data keys with master key {keyring().current}.")
     if data_keys:
