@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from journal import create_app, crypto
 from journal.accounts.users import register_user
 from journal.extensions import db
 from tests.app.test_durability import free_port, request
-from tests.conftest import DATABASE_URL, MASTER_KEY, PASSWORD, test_config
+from tests.conftest import DATABASE_URL, MASTER_KEY, PASSWORD, Api, test_config
 
 ROOT = Path(__file__).resolve().parents[2]
 OTHER_KEY = crypto.new_master_key()
@@ -215,4 +216,40 @@ def test_wrong_key_app_serves_503_but_flask_commands_still_run(database_url):
     finally:
         with wrong.app_context():
             db.session.remove()
+            db.engine.dispose()
+
+
+def test_a_data_key_under_an_unknown_master_key_is_a_503_not_a_500(instance, tmp_path):
+    """Another host with another key file wrote to this database: its person's requests are 503."""
+    app = file_app(tmp_path)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    try:
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 200  # makes the key file, checks, passes
+        with app.app_context():
+            user = register_user("g@example.com", PASSWORD, "UTC", "US")
+            db.session.commit()
+            # What a misconfigured second server would store: wrapped by a key this one lacks.
+            crypto.Keyring([crypto.unb64(OTHER_KEY)]).new_user_key(db.session, user.id)
+            db.session.commit()
+        api = Api(client)
+        assert api.login("g@example.com").status_code == 200
+        path = "/api/v1/reflections/5b0a3a9e-2c55-4a47-9a43-7d3f1c1d2e01"
+        body = {"local_date": datetime.now(UTC).date().isoformat(), "text": "words"}
+        saved = api.put(path, body)
+        assert saved.status_code == 503, saved.get_data(as_text=True)
+        assert api.client.get("/api/v1/csrf").status_code == 503  # and everything after it
+        assert client.get("/healthz").status_code == 503
+        # The key added second to the key file: this server serves again, with no restart.
+        key_file = instance / "master_key"
+        key_file.write_text(key_file.read_text().strip() + "\n" + OTHER_KEY + "\n")
+        assert client.get("/healthz").status_code == 200
+        assert api.put(path, body).status_code == 201
+        assert api.get(path).get_json()["text"] == "words"
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
             db.engine.dispose()

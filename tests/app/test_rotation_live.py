@@ -58,6 +58,7 @@ def server_env(tmp_path, monkeypatch):
             register_user(email(n), PASSWORD, "UTC", "US")
         db.session.commit()
         crypto.keyring().masters(db.session)  # no data key yet: this writes instance/master_key
+        db.session.remove()
         db.engine.dispose()
     env = {k: v for k, v in os.environ.items() if k != "JOURNAL_MASTER_KEY"}
     env.update(
