@@ -35,7 +35,8 @@ def post_worker_init(worker):
     # its boot, and gunicorn stops with the message (journal/crypto/health.py).
     from journal.crypto import verify
 
-    verify(worker.wsgi)
+    if getattr(worker, "wsgi", None) is not None:  # always, in gunicorn; not in a bare unit test
+        verify(worker.wsgi)
     # The app and its libraries (~200,000 objects) live as long as the worker, yet every full
     # collection walked them: ~150 ms, every few chart requests after a write (each keeps a new
     # analysis). Frozen, a full collection walks only what requests keep (bench/charts.py).
