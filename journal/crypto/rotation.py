@@ -11,11 +11,13 @@ running server sealed under them meanwhile.
 """
 
 import json
+import time
 
 import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..extensions import db
@@ -23,6 +25,8 @@ from .cipher import Undecryptable, open_sealed
 from .keyring import Keyring, UserKey, keyring
 from .masters import add_master_key, write_key_file
 from .values import encrypted_models, owner_column
+
+ATTEMPTS = 5
 
 
 def rewrap(session: Session, ring: Keyring) -> int:
@@ -40,10 +44,14 @@ def rewrap(session: Session, ring: Keyring) -> int:
 def reseal_values(session: Session, ring: Keyring, user_id: int) -> tuple[int, int]:
     """Re-encrypt every value of a user under their active key; return (values, unreadable)."""
     resealed = unreadable = 0
-    for model in encrypted_models():
+    # The users row last: a request writes its record first, then the user's data revision,
+    # so taking the rows in the same order never leaves each side waiting for the other.
+    for model in sorted(encrypted_models(), key=lambda model: model.__tablename__ == "users"):
         # Locked (PostgreSQL) so that a server's write to a row waits for this re-encryption
-        # instead of being overwritten by the older text read here.
-        rows = select(model).where(owner_column(model) == user_id).with_for_update()
+        # instead of being overwritten by the older text read here. NO KEY UPDATE: a server's
+        # foreign-key check on the users row (KEY SHARE) still passes.
+        rows = select(model).where(owner_column(model) == user_id)
+        rows = rows.with_for_update(key_share=True)
         for obj in session.scalars(rows):
             for name, descriptor in model.__encrypted__.items():
                 stored = getattr(obj, descriptor.column)
@@ -80,13 +88,30 @@ def reseal_each(session: Session, ring: Keyring, after_each=None) -> dict:
     """Give every user with data a new data key; call `after_each` (a commit) after each user."""
     counts = {"users": 0, "resealed": 0, "unreadable": 0}
     for user_id in session.scalars(select(UserKey.user_id).distinct()).all():
-        resealed, unreadable = reseal_user(session, ring, user_id)
+        resealed, unreadable = reseal_committed(session, ring, user_id, after_each)
         counts["users"] += 1
         counts["resealed"] += resealed
         counts["unreadable"] += unreadable
-        if after_each:
-            after_each()
     return counts
+
+
+def reseal_committed(session: Session, ring: Keyring, user_id: int, commit) -> tuple[int, int]:
+    """Reseal one user and commit, trying again if a server's write deadlocked with it."""
+    attempt = 1
+    while True:
+        try:
+            found = reseal_user(session, ring, user_id)
+            if commit:
+                commit()
+            return found
+        except OperationalError:
+            # PostgreSQL broke a deadlock with a request writing this person's rows (or SQLite
+            # stayed locked): nothing of this user's turn was kept; start it again.
+            if not commit or attempt == ATTEMPTS:
+                raise
+            session.rollback()
+            time.sleep(0.1 * attempt)
+            attempt += 1
 
 
 def rotate(session: Session, ring: Keyring, data_keys: bool, after_each=None) -> dict:
