@@ -30,7 +30,13 @@ timeout = 90
 
 
 def post_worker_init(worker):
-    """Freeze the loaded app out of the collector's way, then start the chart browser."""
+    """Check the master keys, freeze the loaded app for the collector, start the chart browser."""
+    # A worker whose master keys cannot open the stored data must not serve: raising here fails
+    # its boot, and gunicorn stops with the message (journal/crypto/health.py).
+    from journal.crypto import verify
+
+    if getattr(worker, "wsgi", None) is not None:  # always, in gunicorn; not in a bare unit test
+        verify(worker.wsgi)
     # The app and its libraries (~200,000 objects) live as long as the worker, yet every full
     # collection walked them: ~150 ms, every few chart requests after a write (each keeps a new
     # analysis). Frozen, a full collection walks only what requests keep (bench/charts.py).

@@ -2,14 +2,15 @@
 
 A request that no field rule would ever accept is refused here, once, with a 4xx: JSON nested
 deeper than any record needs, and NUL bytes or lone surrogates anywhere in the query string,
-form fields or JSON strings. Field rules (journal.fields) still check every value they read;
-this layer keeps shapes that crash parsers or databases from reaching them at all.
+form fields or JSON strings; a path argument with one matches no route (a 404). Field rules
+(journal.fields) still check every value they read; this layer keeps shapes that crash parsers
+or databases from reaching them at all.
 """
 
 import json
 
 from flask import Flask, abort, request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 from .errors import Invalid
 from .fields import text_problem
@@ -25,6 +26,24 @@ class CappedIntConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+# Characters no stored id, token or name holds: PostgreSQL refuses a NUL in any text parameter.
+UNSTORABLE_IN_PATH = "\\x00\\ud800-\\udfff"
+
+
+class TextConverter(UnicodeConverter):
+    """`<name>`, `<string:name>` that never match a NUL or a lone surrogate (a 404, not a 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", f"[^/{UNSTORABLE_IN_PATH}]", 1)
+
+
+class TextPathConverter(PathConverter):
+    """`<path:name>` with the same refusal of NUL and lone surrogates."""
+
+    regex = f"[^/{UNSTORABLE_IN_PATH}][^{UNSTORABLE_IN_PATH}]*?"
 
 
 def check_strings(values, where: str) -> None:
@@ -84,5 +103,8 @@ def check_request() -> None:
 def init_app(app: Flask) -> None:
     """Cap integer URL parts and run the checks first among the before-request hooks."""
     app.url_map.converters["int"] = CappedIntConverter
+    for name in ("default", "string"):
+        app.url_map.converters[name] = TextConverter
+    app.url_map.converters["path"] = TextPathConverter
     # First in the list: Flask-WTF's CSRF hook would otherwise read the form before us.
     app.before_request_funcs.setdefault(None, []).insert(0, check_request)

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
 
-from .. import crisis
+from .. import crisis, crypto
 from ..extensions import db
 
 bp = Blueprint("pages", __name__)
@@ -45,12 +45,16 @@ def offline():
 
 @bp.route("/healthz")
 def healthz():
-    """Answer 200 when the database answers, 503 when it does not."""
+    """Answer 200 when the database answers and the master keys open its data, else 503."""
     try:
         db.session.execute(text("SELECT 1"))
+        # The reason (which key, from where) goes to the log, never to an unauthenticated caller.
+        keys_problem = crypto.health.check_now(db.session, crypto.keyring())
     except Exception:  # any driver error means "not healthy"; the reason goes to the log
         current_app.logger.exception("health check failed")
         return jsonify(status="unavailable"), 503
+    if keys_problem:
+        return jsonify(status="unavailable", reason="master_key"), 503
     return jsonify(status="ok")
 
 

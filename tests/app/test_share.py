@@ -262,7 +262,8 @@ def test_unknown_or_malformed_tokens_are_404(client, seeded, token):
     """A token that opens nothing is a 404 that does not say why."""
     response = client.get(f"/s/{token}")
     assert response.status_code == 404
-    assert services.NOT_FOUND in response.get_data(as_text=True)
+    if token != "%00":  # a NUL matches no route at all (journal.request_limits): the plain 404
+        assert services.NOT_FOUND in response.get_data(as_text=True)
     assert client.get(f"/s/{token}/charts/timeline").status_code == 404
 
 
