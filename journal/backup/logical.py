@@ -56,10 +56,16 @@ def python_type(column: Column) -> type:
     kind = column.type
     if isinstance(kind, JSON):
         return object
-    try:
-        return getattr(kind, "impl", kind).python_type
-    except NotImplementedError:
-        return object
+    # A TypeDecorator's own answer first (Interval decorates DateTime but holds timedelta), its
+    # impl's when it has none (a plain decorator such as UTCDateTime answers `object`).
+    for candidate in (kind, getattr(kind, "impl", kind)):
+        try:
+            answer = candidate.python_type
+        except NotImplementedError:
+            continue
+        if answer is not object:
+            return answer
+    return object
 
 
 def encode(value: object) -> object:
