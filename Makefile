@@ -11,17 +11,18 @@ INSTALL_LOCKED := scripts/install-locked.sh $(BIN)/python
 LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --no-strip-extras \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: run serve test setup runtime-deps dev-deps system-deps lock wheel-check screenshots
+.PHONY: run serve test setup runtime-deps dev-deps system-deps runtime-system-deps lock wheel-check \
+	screenshots
 
 # The app alone: runtime packages (no test tools, no npm), the newest schema, the dev server.
-run: runtime-deps
+run: runtime-deps runtime-system-deps
 	$(BIN)/flask --app journal db upgrade
 	@echo "Mood Journal: http://$(HOST):$(PORT)/"
 	@echo "Demo data:    $(BIN)/flask --app journal demo-data --email demo@example.com --password PASSWORD --years 1"
 	$(BIN)/flask --app journal run --host $(HOST) --port $(PORT)
 
 # The same app under gunicorn with gunicorn.conf.py (production, behind an https proxy).
-serve: runtime-deps
+serve: runtime-deps runtime-system-deps
 	$(BIN)/flask --app journal db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py
 
@@ -55,6 +56,10 @@ node_modules/.installed: package.json package-lock.json
 # what is missing (needs root for that).
 system-deps:
 	@scripts/install-system-deps.sh
+
+# Only the libraries the app loads to start (WeasyPrint's Pango, HarfBuzz, fontconfig; fonts).
+runtime-system-deps:
+	@scripts/install-system-deps.sh --runtime
 
 # Recompile every lock (pip's own, runtime, dev); LOCK_ARGS=--upgrade (or --upgrade-package NAME)
 # moves pins. The dev lock is constrained to the other two, so it only adds tools to them.

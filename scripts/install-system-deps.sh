@@ -6,16 +6,17 @@
 #   under the tests' filterwarnings=error), fontconfig, and fonts to render with;
 # - poppler-utils: pdftotext/pdftoppm for reading PDFs in tests and screenshots;
 # - postgresql-client: pg_dump/pg_restore for `flask backup` on PostgreSQL.
+# With --runtime, only what the app needs to start (`make run`: WeasyPrint is imported at start).
 # Installing needs root; as another user it names what is missing and exits 0 (tests needing it
 # then fail or skip with a reason).
 set -euo pipefail
 packages=(
-  chromium
   libglib2.0-0 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1
   fontconfig fonts-dejavu-core fonts-liberation
-  poppler-utils
-  postgresql-client
 )
+if [ "${1:-}" != "--runtime" ]; then
+  packages+=(chromium poppler-utils postgresql-client)
+fi
 missing=()
 for package in "${packages[@]}"; do
   status="$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)"
