@@ -33,8 +33,10 @@ fail() {
 wheel="$(ls "$work"/dist/*.whl)"
 echo "built $(basename "$wheel") ($(du -k "$wheel" | cut -f1) kB)"
 
+# The same install a newcomer's `make run` does: a venv with the machine's bundled pip, the pinned
+# pip bootstrapped from requirements-pip.lock, then the runtime lock with nothing resolved.
 python3 -m venv "$venv"
-"$venv/bin/pip" install --quiet --require-hashes -r "$repo/requirements.lock"
+"$repo/scripts/install-locked.sh" "$venv/bin/python" "$repo/requirements.lock"
 "$venv/bin/pip" install --quiet --no-deps "$wheel"
 "$venv/bin/pip" check
 

@@ -13,6 +13,11 @@ FORMATS = {
 }
 
 
+def one_line(message: str) -> str:
+    """Return a message on one line (pg_dump and drivers answer in several)."""
+    return " ".join(message.split())
+
+
 @click.command("backup")
 @with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, writable=True))
@@ -22,7 +27,10 @@ def backup(path: str, logical: bool) -> None:
     try:
         kind = services.backup(path, force_logical=logical)
     except Invalid as exc:
-        raise click.ClickException(exc.message) from None
+        raise click.ClickException(f"Backup failed: {one_line(exc.message)}") from None
+    except Exception as exc:  # a nightly job's log needs the reason in one line, not a traceback
+        reason = one_line(str(exc)) or "no details"
+        raise click.ClickException(f"Backup failed: {type(exc).__name__}: {reason}") from None
     click.echo(f"Backed up to {path} ({FORMATS[kind]}). The master key is not in it.")
 
 

@@ -43,6 +43,11 @@ def libpq(url: URL) -> tuple[str, dict]:
     return plain.render_as_string(hide_password=False), env
 
 
+def create_private(path: Path) -> None:
+    """Create an empty file only its owner can read or write: 0600 before any row is in it."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def replace(partial: Path, path: Path) -> None:
     """Move a finished backup into place in one step, so a reader never sees half a file."""
     os.replace(partial, path)
@@ -98,22 +103,36 @@ def backup_pg_dump(engine: Engine, partial: Path) -> None:
         raise Invalid(f"pg_dump failed: {result.stderr.strip()}", {"pg_dump": result.stderr})
 
 
+def write_backup(engine: Engine, partial: Path, force_logical: bool) -> str:
+    """Write the backup into the (existing, private) partial file; return the format written."""
+    if engine.dialect.name == "sqlite" and not force_logical:
+        backup_sqlite(engine, partial)
+        return "sqlite"
+    if engine.dialect.name == "postgresql" and not force_logical and shutil.which("pg_dump"):
+        backup_pg_dump(engine, partial)
+        return "pg_dump"
+    backup_logical(engine, partial)
+    return "logical"
+
+
 def backup(path: str, force_logical: bool = False) -> str:
-    """Back up the configured database to path; return the format written."""
-    engine = db.engine
+    """Back up the configured database to path; return the format written.
+
+    The file is written as PATH.partial and moved into place when complete; on any failure the
+    partial file is removed and the error raised, so PATH is either a whole backup or untouched.
+    """
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    if engine.dialect.name == "sqlite" and not force_logical:
-        backup_sqlite(engine, partial)
-        kind = "sqlite"
-    elif engine.dialect.name == "postgresql" and not force_logical and shutil.which("pg_dump"):
-        backup_pg_dump(engine, partial)
-        kind = "pg_dump"
-    else:
-        backup_logical(engine, partial)
-        kind = "logical"
-    replace(partial, target)
+    # Each writer below overwrites this file in place (SQLite, pg_dump and gzip open it without
+    # O_CREAT's mode), so the backup is never readable by others, not even for a moment.
+    create_private(partial)
+    try:
+        kind = write_backup(db.engine, partial, force_logical)
+        replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return kind
 
 
