@@ -73,8 +73,32 @@ async function dropUserCaches(user) {
   await Promise.all(names.filter((n) => USER_CACHE.exec(n)?.[1] === user).map((n) => caches.delete(n)));
 }
 
+/** Delete every person's page and data caches (the offline queue stays: see signedOut). */
+async function dropAllUserCaches() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => USER_CACHE.test(n)).map((n) => caches.delete(n)));
+}
+
+/**
+ * Nobody is signed in any more: on this device (sign-out), from another device ("sign out
+ * every other device") or because the session expired. The server's answer says so, and no
+ * private page or chart stays readable offline. Entries waiting in the queue stay: each is
+ * keyed to its account and sent only once that same account signs in again (queue.flush).
+ */
+async function signedOut() {
+  epoch += 1; // an answer fetched before this is not stored after it
+  currentUser = null;
+  await dropAllUserCaches();
+}
+
 /** Follow who the server says is signed in; drop the previous person's caches on a change. */
 async function noteUser(user) {
+  // An answer naming nobody: signed out, here or elsewhere (a 401, the sign-in page). Always
+  // checked, not only on a change: a cache left from before a worker restart goes too.
+  if (!user) {
+    await signedOut();
+    return;
+  }
   const previous = await getUser();
   if (user === previous) return;
   currentUser = user;
@@ -82,12 +106,21 @@ async function noteUser(user) {
   if (previous) await dropUserCaches(previous);
 }
 
+/** Read a network answer the worker passes through unstored: does it say nobody is signed in? */
+async function noteAnswer(response) {
+  // Opaque redirects name nobody; the sign-in page they lead to is a navigation of its own.
+  if (response.type !== 'basic') return;
+  if (!response.headers.get(CONFIG.userHeader)) await noteUser(null);
+}
+
 // --- strategies ------------------------------------------------------------------------------
 
 /** Store a network answer under the key of the person it belongs to (if it may be stored). */
 async function remember(request, response, kind, since) {
-  if (response.type !== 'basic' || since !== epoch) return; // opaque redirects name nobody
+  if (response.type !== 'basic') return; // opaque redirects name nobody
   const user = response.headers.get(CONFIG.userHeader);
+  // A signed-out answer (an API 401) always counts, even one fetched before an earlier sign-out.
+  if (since !== epoch && user) return;
   await noteUser(user || null);
   // Every signed-in answer says Cache-Control: no-store, which keeps it out of the browser's HTTP
   // cache and proxies. This per-person cache is the offline journal itself (dropped at sign-out)
@@ -144,6 +177,22 @@ function networkFirst(event, kind) {
   });
 }
 
+/**
+ * A page never stored (sign-in, account, exports): the network, else the offline page. A
+ * signed-out answer still counts: an expired session or "sign out every other device" meets
+ * the app as a redirect to /auth/login, and that page names nobody.
+ */
+async function uncachedPage(event) {
+  let response;
+  try {
+    response = await fetch(event.request);
+  } catch {
+    return fallback('page');
+  }
+  event.waitUntil(noteAnswer(response.clone()).catch(() => {}));
+  return response;
+}
+
 const PRECACHED = new Set(CONFIG.precache);
 
 /**
@@ -181,7 +230,7 @@ self.addEventListener('fetch', (event) => {
   if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) {
     // Never stored, never read from a cache; but opened with no network, a page still gets the
     // app's offline page rather than the browser's error.
-    if (request.mode === 'navigate') event.respondWith(fetch(request).catch(() => fallback('page')));
+    if (request.mode === 'navigate') event.respondWith(uncachedPage(event));
     return;
   }
   if (url.pathname.startsWith('/static/') && PRECACHED.has(url.pathname) && !url.search) {
@@ -243,6 +292,8 @@ function requestFlush({ force = false } = {}) {
   running = withLock(() => withQueue(async (db) => {
     if (!db) return { done: [], attention: [], stopped: null };
     const result = await queue.flush(db, { userHeader: CONFIG.userHeader, force, onChange: queueChanged });
+    // The server named nobody when asked for a token: signed out (the entries stay queued).
+    if (result.stopped === 'auth' && !result.user) await signedOut();
     broadcast({ type: 'FLUSHED', result });
     return result;
   })).finally(() => { running = null; });
@@ -276,15 +327,13 @@ function resolve({ seq, choice }) {
   }));
 }
 
-/** Sign-out: delete this person's cached pages and data and their unsent entries. */
-function signOut({ user }) {
-  epoch += 1;
+/** Sign-out on this device: delete the cached pages and data; unsent entries wait for the same account. */
+function signOut() {
   return withLock(async () => {
-    if (user) await dropUserCaches(user);
-    currentUser = null;
-    const others = await withQueue(async (db) => (db ? queue.clearUser(db, user) : 0));
-    // Nothing left for anyone: remove the database itself, leaving no trace on the device.
-    if (!others) await queue.deleteQueue();
+    await signedOut();
+    const left = await withQueue(async (db) => (await queue.readIntents(db)).length);
+    // Nothing waits for anyone: remove the database itself, leaving no trace on the device.
+    if (!left) await queue.deleteQueue();
     return { ok: true };
   });
 }
@@ -355,7 +404,7 @@ async function handle(message) {
       return answer;
     }
     case 'SIGN_OUT':
-      return signOut(message);
+      return signOut();
     case 'WARM':
       return warm(message);
     default:
