@@ -14,14 +14,15 @@
 // network-first into the data cache; precached static files cache-first (versioned); other
 // static files stale-while-revalidate; everything else, and every non-GET, straight to the
 // network. The worker is the offline queue's only writer (see offline-queue.js for why).
+// Whose caches, and clearing them when an answer names nobody (signed out anywhere): sw-user.js.
 
 import * as queue from '/static/js/offline-queue.js';
+import { epoch, getUser, noteAnswer, noteUser, signedOut } from '/static/js/sw-user.js';
 
 const PREFIX = 'mj-';
 const SHELL = `${PREFIX}shell-${CONFIG.version}`;
 const pagesCache = (user) => `${PREFIX}pages-${user}-${CONFIG.version}`;
 const dataCache = (user) => `${PREFIX}data-${user}`;
-const USER_CACHE = /^mj-(?:pages|data)-([0-9a-f]+)/;
 const NETWORK_TIMEOUT_MS = 3000;
 const SYNC_TAG = 'journal-sync';
 // Never cached, never answered from a cache: sign-in, exports, share links, tokens and the account
@@ -52,67 +53,6 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// --- whose caches --------------------------------------------------------------------------
-
-let currentUser; // undefined: not known yet; null: nobody is signed in
-// Bumped at sign-out: an answer fetched before it (a warm-up, a slow page) is not stored after.
-let epoch = 0;
-
-/** Return the signed-in person's key; after a restart, read it from our cache names. */
-async function getUser() {
-  if (currentUser === undefined) {
-    const match = (await caches.keys()).map((name) => USER_CACHE.exec(name)).find(Boolean);
-    currentUser = match ? match[1] : null;
-  }
-  return currentUser;
-}
-
-/** Delete one person's page and data caches. */
-async function dropUserCaches(user) {
-  const names = await caches.keys();
-  await Promise.all(names.filter((n) => USER_CACHE.exec(n)?.[1] === user).map((n) => caches.delete(n)));
-}
-
-/** Delete every person's page and data caches (the offline queue stays: see signedOut). */
-async function dropAllUserCaches() {
-  const names = await caches.keys();
-  await Promise.all(names.filter((n) => USER_CACHE.test(n)).map((n) => caches.delete(n)));
-}
-
-/**
- * Nobody is signed in any more: on this device (sign-out), from another device ("sign out
- * every other device") or because the session expired. The server's answer says so, and no
- * private page or chart stays readable offline. Entries waiting in the queue stay: each is
- * keyed to its account and sent only once that same account signs in again (queue.flush).
- */
-async function signedOut() {
-  epoch += 1; // an answer fetched before this is not stored after it
-  currentUser = null;
-  await dropAllUserCaches();
-}
-
-/** Follow who the server says is signed in; drop the previous person's caches on a change. */
-async function noteUser(user) {
-  // An answer naming nobody: signed out, here or elsewhere (a 401, the sign-in page). Always
-  // checked, not only on a change: a cache left from before a worker restart goes too.
-  if (!user) {
-    await signedOut();
-    return;
-  }
-  const previous = await getUser();
-  if (user === previous) return;
-  currentUser = user;
-  // A shared device: the next person must not be able to read the last one's pages offline.
-  if (previous) await dropUserCaches(previous);
-}
-
-/** Read a network answer the worker passes through unstored: does it say nobody is signed in? */
-async function noteAnswer(response) {
-  // Opaque redirects name nobody; the sign-in page they lead to is a navigation of its own.
-  if (response.type !== 'basic') return;
-  if (!response.headers.get(CONFIG.userHeader)) await noteUser(null);
-}
-
 // --- strategies ------------------------------------------------------------------------------
 
 /** Store a network answer under the key of the person it belongs to (if it may be stored). */
@@ -120,7 +60,7 @@ async function remember(request, response, kind, since) {
   if (response.type !== 'basic') return; // opaque redirects name nobody
   const user = response.headers.get(CONFIG.userHeader);
   // A signed-out answer (an API 401) always counts, even one fetched before an earlier sign-out.
-  if (since !== epoch && user) return;
+  if (since !== epoch() && user) return;
   await noteUser(user || null);
   // Every signed-in answer says Cache-Control: no-store, which keeps it out of the browser's HTTP
   // cache and proxies. This per-person cache is the offline journal itself (dropped at sign-out)
@@ -156,7 +96,7 @@ async function fallback(kind) {
 /** Pages and GET /api: the network, unless it takes longer than 3 s; then the cache; then a fallback. */
 function networkFirst(event, kind) {
   const { request } = event;
-  const since = epoch;
+  const since = epoch();
   const network = fetch(request);
   // Keep a good answer even when the cached copy was served first because of the timeout.
   event.waitUntil(network.then((response) => remember(request, response.clone(), kind, since)).catch(() => {}));
@@ -189,7 +129,7 @@ async function uncachedPage(event) {
   } catch {
     return fallback('page');
   }
-  event.waitUntil(noteAnswer(response.clone()).catch(() => {}));
+  event.waitUntil(noteAnswer(response.clone(), CONFIG.userHeader).catch(() => {}));
   return response;
 }
 
@@ -345,7 +285,7 @@ function signOut() {
 async function warmData(html, user, since) {
   const sources = [...html.matchAll(/data-src="(\/api\/[^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
   for (const src of sources) {
-    if (since !== epoch) return;
+    if (since !== epoch()) return;
     if (await caches.match(src, { cacheName: dataCache(user), ignoreVary: true })) continue;
     const response = await fetch(src, { credentials: 'same-origin' });
     await remember(new Request(src), response, 'data', since);
@@ -354,10 +294,10 @@ async function warmData(html, user, since) {
 
 /** Fetch the offline pages this person has not stored yet (stored under the answer's user). */
 async function warm({ user }) {
-  const since = epoch;
+  const since = epoch();
   if (!user) return { ok: false };
   for (const url of CONFIG.pages) {
-    if (since !== epoch) return { ok: false }; // signed out meanwhile
+    if (since !== epoch()) return { ok: false }; // signed out meanwhile
     try {
       // A page stored by a visit still needs the chart data it draws.
       const stored = await caches.match(url, { cacheName: pagesCache(user), ignoreVary: true });
