@@ -19,6 +19,8 @@ from .sessions import token_hash
 from .users import find_user, normalise_email, validate_registration
 
 LIFETIME = timedelta(hours=24)
+# Never a valid argon2 hash: nothing verifies against a decoy row.
+DECOY_HASH = "!decoy"
 
 
 def confirmation_on(config) -> bool:
@@ -32,7 +34,12 @@ def confirmation_on(config) -> bool:
 def start(
     email: object, password: object, timezone: object, region: object
 ) -> tuple[str, str | None]:
-    """Check a sign-up; return (address, token), token None when the address has an account."""
+    """Check a sign-up; return (address, token), token None when the address has an account.
+
+    Both kinds do the same work, so the time taken says nothing: the password is hashed and a
+    pending row written either way. A taken address gets a decoy row whose token is never sent
+    and which finish() refuses while the account exists; it expires like any other.
+    """
     address = normalise_email(email)
     region = region or crisis.region_for_timezone(timezone)
     errors = validate_registration(address, password, timezone, region)
@@ -40,20 +47,21 @@ def start(
         raise Invalid("Some fields need attention.", errors)
     now = clock.now()
     db.session.execute(delete(PendingSignup).where(PendingSignup.expires_at <= now))
-    if find_user(address) is not None:
-        return address, None
+    taken = find_user(address) is not None
     token = secrets.token_urlsafe(32)
+    password_hash = passwords.hash_password(password)
     db.session.add(
         PendingSignup(
             token_hash=token_hash(token),
             email=address,
-            password_hash=passwords.hash_password(password),
+            # The decoy keeps no hash of what was typed at someone else's address.
+            password_hash=DECOY_HASH if taken else password_hash,
             timezone=timezone,
             region=region,
             expires_at=now + LIFETIME,
         )
     )
-    return address, token
+    return address, None if taken else token
 
 
 def finish(token: object) -> User | None:
@@ -65,7 +73,7 @@ def finish(token: object) -> User | None:
             PendingSignup.token_hash == token_hash(token), PendingSignup.expires_at > clock.now()
         )
     )
-    if pending is None or find_user(pending.email) is not None:
+    if pending is None or pending.password_hash == DECOY_HASH or find_user(pending.email):
         return None
     user = User(
         email=pending.email,

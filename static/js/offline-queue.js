@@ -168,15 +168,6 @@ function change(db, seq, fn) {
   });
 }
 
-/** Remove every intent of one user; return how many intents other users still have. */
-export function clearUser(db, user) {
-  return transact(db, 'readwrite', async (store) => {
-    const keys = await settle(store.index('user').getAllKeys(user));
-    await Promise.all(keys.map((key) => settle(store.delete(key))));
-    return settle(store.count());
-  });
-}
-
 // --- replay: what one server answer means ------------------------------------------------------
 
 /** Normalise a value for "is this the same record?": blanks vanish, text is trimmed. */

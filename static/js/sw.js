@@ -14,14 +14,15 @@
 // network-first into the data cache; precached static files cache-first (versioned); other
 // static files stale-while-revalidate; everything else, and every non-GET, straight to the
 // network. The worker is the offline queue's only writer (see offline-queue.js for why).
+// Whose caches, and clearing them when an answer names nobody (signed out anywhere): sw-user.js.
 
 import * as queue from '/static/js/offline-queue.js';
+import { epoch, getUser, noteAnswer, noteUser, signedOut } from '/static/js/sw-user.js';
 
 const PREFIX = 'mj-';
 const SHELL = `${PREFIX}shell-${CONFIG.version}`;
 const pagesCache = (user) => `${PREFIX}pages-${user}-${CONFIG.version}`;
 const dataCache = (user) => `${PREFIX}data-${user}`;
-const USER_CACHE = /^mj-(?:pages|data)-([0-9a-f]+)/;
 const NETWORK_TIMEOUT_MS = 3000;
 const SYNC_TAG = 'journal-sync';
 // Never cached, never answered from a cache: sign-in, exports, share links, tokens and the account
@@ -52,42 +53,14 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// --- whose caches --------------------------------------------------------------------------
-
-let currentUser; // undefined: not known yet; null: nobody is signed in
-// Bumped at sign-out: an answer fetched before it (a warm-up, a slow page) is not stored after.
-let epoch = 0;
-
-/** Return the signed-in person's key; after a restart, read it from our cache names. */
-async function getUser() {
-  if (currentUser === undefined) {
-    const match = (await caches.keys()).map((name) => USER_CACHE.exec(name)).find(Boolean);
-    currentUser = match ? match[1] : null;
-  }
-  return currentUser;
-}
-
-/** Delete one person's page and data caches. */
-async function dropUserCaches(user) {
-  const names = await caches.keys();
-  await Promise.all(names.filter((n) => USER_CACHE.exec(n)?.[1] === user).map((n) => caches.delete(n)));
-}
-
-/** Follow who the server says is signed in; drop the previous person's caches on a change. */
-async function noteUser(user) {
-  const previous = await getUser();
-  if (user === previous) return;
-  currentUser = user;
-  // A shared device: the next person must not be able to read the last one's pages offline.
-  if (previous) await dropUserCaches(previous);
-}
-
 // --- strategies ------------------------------------------------------------------------------
 
 /** Store a network answer under the key of the person it belongs to (if it may be stored). */
 async function remember(request, response, kind, since) {
-  if (response.type !== 'basic' || since !== epoch) return; // opaque redirects name nobody
+  if (response.type !== 'basic') return; // opaque redirects name nobody
   const user = response.headers.get(CONFIG.userHeader);
+  // A signed-out answer (an API 401) always counts, even one fetched before an earlier sign-out.
+  if (since !== epoch() && user) return;
   await noteUser(user || null);
   // Every signed-in answer says Cache-Control: no-store, which keeps it out of the browser's HTTP
   // cache and proxies. This per-person cache is the offline journal itself (dropped at sign-out)
@@ -123,7 +96,7 @@ async function fallback(kind) {
 /** Pages and GET /api: the network, unless it takes longer than 3 s; then the cache; then a fallback. */
 function networkFirst(event, kind) {
   const { request } = event;
-  const since = epoch;
+  const since = epoch();
   const network = fetch(request);
   // Keep a good answer even when the cached copy was served first because of the timeout.
   event.waitUntil(network.then((response) => remember(request, response.clone(), kind, since)).catch(() => {}));
@@ -142,6 +115,22 @@ function networkFirst(event, kind) {
       },
     );
   });
+}
+
+/**
+ * A page never stored (sign-in, account, exports): the network, else the offline page. A
+ * signed-out answer still counts: an expired session or "sign out every other device" meets
+ * the app as a redirect to /auth/login, and that page names nobody.
+ */
+async function uncachedPage(event) {
+  let response;
+  try {
+    response = await fetch(event.request);
+  } catch {
+    return fallback('page');
+  }
+  event.waitUntil(noteAnswer(response.clone(), CONFIG.userHeader).catch(() => {}));
+  return response;
 }
 
 const PRECACHED = new Set(CONFIG.precache);
@@ -181,7 +170,7 @@ self.addEventListener('fetch', (event) => {
   if (NEVER_CACHED.some((prefix) => url.pathname.startsWith(prefix))) {
     // Never stored, never read from a cache; but opened with no network, a page still gets the
     // app's offline page rather than the browser's error.
-    if (request.mode === 'navigate') event.respondWith(fetch(request).catch(() => fallback('page')));
+    if (request.mode === 'navigate') event.respondWith(uncachedPage(event));
     return;
   }
   if (url.pathname.startsWith('/static/') && PRECACHED.has(url.pathname) && !url.search) {
@@ -243,6 +232,8 @@ function requestFlush({ force = false } = {}) {
   running = withLock(() => withQueue(async (db) => {
     if (!db) return { done: [], attention: [], stopped: null };
     const result = await queue.flush(db, { userHeader: CONFIG.userHeader, force, onChange: queueChanged });
+    // The server named nobody when asked for a token: signed out (the entries stay queued).
+    if (result.stopped === 'auth' && !result.user) await signedOut();
     broadcast({ type: 'FLUSHED', result });
     return result;
   })).finally(() => { running = null; });
@@ -276,15 +267,13 @@ function resolve({ seq, choice }) {
   }));
 }
 
-/** Sign-out: delete this person's cached pages and data and their unsent entries. */
-function signOut({ user }) {
-  epoch += 1;
+/** Sign-out on this device: delete the cached pages and data; unsent entries wait for the same account. */
+function signOut() {
   return withLock(async () => {
-    if (user) await dropUserCaches(user);
-    currentUser = null;
-    const others = await withQueue(async (db) => (db ? queue.clearUser(db, user) : 0));
-    // Nothing left for anyone: remove the database itself, leaving no trace on the device.
-    if (!others) await queue.deleteQueue();
+    await signedOut();
+    const left = await withQueue(async (db) => (await queue.readIntents(db)).length);
+    // Nothing waits for anyone: remove the database itself, leaving no trace on the device.
+    if (!left) await queue.deleteQueue();
     return { ok: true };
   });
 }
@@ -296,7 +285,7 @@ function signOut({ user }) {
 async function warmData(html, user, since) {
   const sources = [...html.matchAll(/data-src="(\/api\/[^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
   for (const src of sources) {
-    if (since !== epoch) return;
+    if (since !== epoch()) return;
     if (await caches.match(src, { cacheName: dataCache(user), ignoreVary: true })) continue;
     const response = await fetch(src, { credentials: 'same-origin' });
     await remember(new Request(src), response, 'data', since);
@@ -305,10 +294,10 @@ async function warmData(html, user, since) {
 
 /** Fetch the offline pages this person has not stored yet (stored under the answer's user). */
 async function warm({ user }) {
-  const since = epoch;
+  const since = epoch();
   if (!user) return { ok: false };
   for (const url of CONFIG.pages) {
-    if (since !== epoch) return { ok: false }; // signed out meanwhile
+    if (since !== epoch()) return { ok: false }; // signed out meanwhile
     try {
       // A page stored by a visit still needs the chart data it draws.
       const stored = await caches.match(url, { cacheName: pagesCache(user), ignoreVary: true });
@@ -355,7 +344,7 @@ async function handle(message) {
       return answer;
     }
     case 'SIGN_OUT':
-      return signOut(message);
+      return signOut();
     case 'WARM':
       return warm(message);
     default:

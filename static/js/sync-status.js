@@ -74,10 +74,10 @@ function guardSignOut(page) {
     const { pending, attention } = await counts(page.user).catch(() => ({ pending: 0, attention: 0 }));
     const unsent = pending + attention;
     const question = `${entries(unsent)} on this device ${unsent === 1 ? 'has' : 'have'} not reached `
-      + 'the server. Signing out deletes them from this device. Sign out anyway?';
+      + 'the server. They stay on this device and are sent when you sign in again. Sign out anyway?';
     if (unsent && !window.confirm(question)) return;
-    // A shared device must not show the last person's journal: the worker drops the queue
-    // and the caches; the page drops the caches again in case no worker is running.
+    // A shared device must not show the last person's journal: the worker drops the caches
+    // (the page again, in case no worker is running). Unsent entries stay, keyed to this account.
     await sw.call({ type: 'SIGN_OUT', user: page.user }, 5000).catch(() => null);
     await dropCaches(page.user).catch(() => null);
     form.submit(); // submit() does not fire this listener again

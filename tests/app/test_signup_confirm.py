@@ -4,7 +4,9 @@ import re
 
 from sqlalchemy import func, select
 
+from journal.accounts import signup
 from journal.accounts.models import PendingSignup
+from journal.accounts.sessions import token_hash
 from journal.extensions import db
 from journal.models import User
 from tests.app.test_password_reset import BASE_URL, app, inbox, wait_for  # noqa: F401
@@ -43,7 +45,24 @@ def test_a_taken_and_a_free_address_get_the_same_answer(app, user, inbox):  # no
     assert link_in(messages["new@example.com"])
     # Nothing changed for the existing account; no account exists yet for the new address.
     assert Api(app.test_client()).login(user.email).status_code == 200
-    assert count(app, User) == 1 and count(app, PendingSignup) == 1
+    # Both wrote a pending row (the same work either way); the taken address's is a decoy.
+    assert count(app, User) == 1 and count(app, PendingSignup) == 2
+
+
+def test_a_taken_address_decoy_row_never_becomes_an_account(app, user, inbox):  # noqa: F811
+    """The decoy keeps no password hash and its token, even if known, finishes nothing."""
+    with app.app_context():
+        address, token = signup.start(user.email, BODY["password"], "Europe/London", None)
+        assert token is None
+        decoy = db.session.scalar(select(PendingSignup))
+        assert decoy.email == user.email and decoy.password_hash == signup.DECOY_HASH
+        db.session.delete(db.session.get(User, user.id))
+        db.session.commit()
+        # With the account gone, a row keeping a hash of what was typed must still not open.
+        decoy.token_hash = token_hash("x" * 43)
+        db.session.commit()
+        assert signup.finish("x" * 43) is None
+        assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 def test_the_link_creates_the_account_once(app, inbox):  # noqa: F811

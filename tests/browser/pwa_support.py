@@ -38,7 +38,12 @@ class RequestLog:
         "offline" it still reaches the server. A real offline device would not see it either way,
         and no page depends on it.
         """
-        update_check = {"/sw.js", "/static/js/offline-queue.js", "/static/js/sw-reminders.js"}
+        update_check = {
+            "/sw.js",
+            "/static/js/offline-queue.js",
+            "/static/js/sw-reminders.js",
+            "/static/js/sw-user.js",
+        }
         with self._lock:
             return [(m, p) for m, p in self.requests if p not in update_check]
 
