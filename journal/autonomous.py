@@ -32,6 +32,9 @@ WHY = {
 JOB_STEPS = {
     "journal/reminders/run.py": "a batch is claimed before it is sent (two runs never send it "
     "twice), and what was sent is recorded batch by batch",
+    "journal/crypto/rotation.py": "key rotation runs beside live servers: each person's keys are "
+    "rewrapped and resealed in a transaction of their own, so no request waits on one long lock "
+    "and a stop at any point leaves every step done or undone",
 }
 
 
