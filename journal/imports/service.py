@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import instruments, records
 from ..checkins import services as checkins
-from ..errors import Conflict, Invalid
+from ..errors import Invalid
 from ..extensions import db
 from ..models import CheckIn, User
 from . import json_import, parsing
@@ -67,7 +67,7 @@ def body_of(day: Day) -> dict:
 def write_days(user: User, days: list[Day], dry_run: bool) -> tuple[int, int]:
     """Check every new day and (unless a dry run) write it; return (created, unchanged)."""
     taken = taken_dates(user, days)
-    created = 0
+    created, cleaned = 0, []
     for day in days:
         if day.day in taken:
             continue
@@ -75,16 +75,16 @@ def write_days(user: User, days: list[Day], dry_run: bool) -> tuple[int, int]:
         if day.blocked:
             continue  # its mood waits for a value; the dry run says which label
         try:
-            if dry_run:
-                checkins.clean_checkin(user, body_of(day))
-            else:
-                records.upsert(checkins.KIND, user, uuid.uuid4(), body_of(day))
-        except (Invalid, Conflict) as exc:
+            cleaned.append((uuid.uuid4(), checkins.clean_checkin(user, body_of(day))))
+        except Invalid as exc:
             raise at_line(exc, day) from None
+    if not dry_run:
+        # One INSERT for the lot: the dates were found free above, in this transaction.
+        records.insert_many(checkins.KIND, user, cleaned)
     return created, len(days) - created
 
 
-def at_line(exc: Invalid | Conflict, day: Day) -> Invalid:
+def at_line(exc: Invalid, day: Day) -> Invalid:
     """Return a record's refusal as a 422 naming the file's line and the field."""
     fields = getattr(exc, "fields", None) or {"local_date": exc.message}
     first = next(iter(fields.values()))
