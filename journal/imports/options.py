@@ -6,7 +6,7 @@ Pure code: no Flask, no database.
 import json
 
 from ..errors import Invalid
-from ..fields import Boolean, Choice, Field, RecordSpec
+from ..fields import BodySpec, Boolean, Choice, Field
 from ..instruments import MOOD_MAX, MOOD_MIN
 from .entries import SOURCE_LABELS, clean_mood_map
 
@@ -56,7 +56,7 @@ class FormBoolean(Boolean):
         return super().check(value, path, errors)
 
 
-IMPORT_OPTIONS = RecordSpec(
+IMPORT_OPTIONS = BodySpec(
     name="import",
     fields={
         "source": Choice(
