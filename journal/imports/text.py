@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from ..errors import Invalid
 
 BLOCKS = {"br", "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+# Blocks that also end their line when they close (a list item's next item starts one anyway).
+CLOSING = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6"}
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?\s*(?:([ap])\.?\s*m\.?)?$", re.IGNORECASE)
 
 
@@ -65,8 +67,8 @@ class _TextOnly(HTMLParser):
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
-        """Break the line after a block."""
-        if tag in BLOCKS:
+        """Break the line after a paragraph-like block."""
+        if tag in CLOSING:
             self.parts.append("\n")
 
     def handle_data(self, data):

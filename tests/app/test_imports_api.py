@@ -41,7 +41,7 @@ def count(app) -> int:
 
 
 DAYLIO_NEW = {
-    "2025-03-01": {"mood": 9, "note": "Great day\nwith\ncake\n& tea", "tags": ["family"]},
+    "2025-03-01": {"mood": 9, "note": "Great day\nwith\ncake & tea", "tags": ["family"]},
     "2025-03-02": {"mood": 1, "note": None, "tags": []},
     # ok (6, from mood_map) and Good (7): 6.5 rounds half up to 7; morning first.
     "2025-03-03": {
@@ -302,3 +302,31 @@ def test_cli_import(app, runner, user):
     assert done.exit_code == 0 and "Created 2 check-ins" in done.output
     refused = runner.invoke(args=["import", path, "--email", user.email, "--mood-map", "[1]"])
     assert refused.exit_code != 0 and "mood_map" in refused.output
+
+
+def test_imported_days_show_at_once_in_the_charts_and_calendar(auth_api):
+    """A chart cached before the import is not served after it (the data revision moved)."""
+    query = "from=2025-01-01&to=2025-01-31"
+    seen = {"timeline": "2025-01-05", "calendar": "2 of 31 days checked in"}
+    for name, shown in seen.items():
+        before = auth_api.get(f"/api/v1/charts/{name}?{query}").get_data(as_text=True)
+        assert shown not in before
+    document = {
+        "format": "mood-journal-export",
+        "version": 1,
+        "account": {},
+        "checkins": [
+            {
+                "client_id": new_id(),
+                "instrument": "daily",
+                "local_date": day,
+                "answers": [1] * 9,
+                "mood": 6,
+            }
+            for day in ("2025-01-05", "2025-01-06")
+        ],
+    }
+    assert upload(auth_api, json.dumps(document).encode(), name="x.json").status_code == 201
+    for name, shown in seen.items():
+        after = auth_api.get(f"/api/v1/charts/{name}?{query}").get_data(as_text=True)
+        assert shown in after, name
