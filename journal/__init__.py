@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from .checkins import bp as checkins_bp
     from .dashboard.routes import bp as dashboard_bp
     from .export.routes import bp as export_bp
+    from .imports.routes import bp as imports_bp
     from .pages.routes import bp as pages_bp
     from .pwa import bp as pwa_bp
     from .reflections.routes import bp as reflections_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         timeline_bp,
         pwa_bp,
         export_bp,
+        imports_bp,
         share_bp,
         settings_bp,
         reminders_bp,

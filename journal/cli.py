@@ -118,6 +118,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_json)
     from .backup import commands as backup
     from .export.runner import run_exports
+    from .imports.cli import import_file
     from .reminders.cli import send_reminders
 
     app.cli.add_command(send_reminders)
@@ -125,3 +126,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup.restore)
     app.cli.add_command(reset_password)
     app.cli.add_command(run_exports)
+    app.cli.add_command(import_file)

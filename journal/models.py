@@ -170,6 +170,8 @@ class CheckIn(SyncedRecord, db.Model):
     safety: Mapped[bool] = mapped_column(Boolean)
     note_stored: Mapped[str | None] = mapped_column("note", Text)
     note = Encrypted("note_stored")
+    tags_stored: Mapped[str | None] = mapped_column("tags", Text)
+    tags = Encrypted("tags_stored", json_value=True, unreadable=[UNREADABLE_TAG], empty=list)
 
     user: Mapped[User] = relationship(back_populates="checkins")
 

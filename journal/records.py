@@ -269,6 +269,29 @@ def insert_new(row) -> None:
     session.add(row)
 
 
+def insert_many(kind: RecordKind, user: User, cleaned: list[tuple[uuid.UUID, dict]]) -> int:
+    """INSERT new records in one executemany statement (an import); return how many.
+
+    `cleaned` holds fresh client ids and bodies already through `kind.clean`, for dates the
+    caller found free in this transaction; the table's unique constraints still refuse a clash
+    (an IntegrityError fails the whole batch). Encrypted values are sealed as a flush would.
+    """
+    if not cleaned:
+        return 0
+    session = db.session()
+    model, ring = kind.model, crypto.keyring()
+    columns = [(attr.key, attr.columns[0].key) for attr in inspect(model).column_attrs]
+    values = []
+    for client_id, clean in cleaned:
+        row = model(user_id=user.id, client_id=client_id, **clean)
+        for descriptor in getattr(model, "__encrypted__", {}).values():
+            descriptor.seal_pending(row, ring, session)
+        values.append({column: row.__dict__[key] for key, column in columns if key in row.__dict__})
+    session.execute(insert(inspect(model).local_table), values)
+    bump_data_revision(user)
+    return len(values)
+
+
 @cache
 def insert_statement(model: type, returned: tuple[str, ...]):
     """Return an INSERT into the model's table returning these attributes (built once)."""

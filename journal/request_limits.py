@@ -16,6 +16,12 @@ from .errors import Invalid
 from .fields import text_problem
 
 MAX_JSON_DEPTH = 32
+# Endpoints that take a bigger upload than MAX_CONTENT_LENGTH allows elsewhere (an import's
+# file), and their own cap; every other request keeps the small one.
+UPLOAD_CAPS = {
+    "api_imports.create_import": 20 * 1024 * 1024 + 64 * 1024,
+    "imports.upload": 20 * 1024 * 1024 + 64 * 1024,
+}
 # The largest id a URL may carry: PostgreSQL's INTEGER; a 64-bit or larger number is no row.
 MAX_ID = 2**31 - 1
 
@@ -93,6 +99,9 @@ def check_json() -> None:
 
 def check_request() -> None:
     """Refuse a malformed request before any view or CSRF check does work on it."""
+    if (cap := UPLOAD_CAPS.get(request.endpoint)) is not None:
+        # Set before anything reads the body: the form parser enforces it (413 past it).
+        request.max_content_length = cap
     check_strings(request.args, "address")
     if request.is_json:
         check_json()

@@ -21,6 +21,7 @@ def register(api: Api) -> None:
         charts,
         checkins,
         exports,
+        imports,
         meta,
         openapi,
         reflections,
@@ -44,6 +45,7 @@ def register(api: Api) -> None:
         reminders,
         two_step,
         exports,
+        imports,
     )
     for module in modules:
         api.register_blueprint(module.bp)

@@ -27,6 +27,8 @@ def instrument_or_404(instrument_id: str | None) -> instruments.Instrument:
 
 def field_for(name: str) -> str:
     """Return the form field that shows a service error about `name` (answers.3 -> item3)."""
+    if name == "tags" or name.startswith("tags."):
+        return "tags"
     return "item" + name.split(".", 1)[1] if name.startswith("answers.") else name
 
 
@@ -42,7 +44,17 @@ def render_form(form, instrument, client_id, checkin=None, base_revision=None):
         client_id=client_id,
         base_revision=base_revision,
         crisis_info=crisis.resources_for(current_user.region),
+        tag_chips=tag_chips(form) if "tags" in form else [],
     ), status
+
+
+def tag_chips(form) -> list[dict]:
+    """Return the one-tap chips: the form's own tags (ticked), then recent ones (not ticked)."""
+    ticked = list(form.tags.data or [])
+    chips = {tag.casefold(): {"tag": tag, "checked": True} for tag in ticked}
+    for tag in services.recent_tags(current_user):
+        chips.setdefault(tag.casefold(), {"tag": tag, "checked": False})
+    return list(chips.values())
 
 
 def save(form, instrument, client_id, base_revision=None):
@@ -130,6 +142,8 @@ def edit(client_id):
             form[name].data = answer
         if instrument.has_mood:
             form.mood.data = checkin.mood
+        if "tags" in form:
+            form.tags.data = list(checkin.tags or [])
         base_revision = checkin.revision
     else:
         base_revision = request.form.get("base_revision", type=int)

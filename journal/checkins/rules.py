@@ -7,7 +7,7 @@ from datetime import date
 
 from .. import instruments
 from ..errors import Invalid
-from ..fields import Choice, Day, Integer, Output, Raw, RecordSpec, Text
+from ..fields import Choice, Day, Integer, Output, Raw, RecordSpec, Tags, Text
 
 CHECKIN = RecordSpec(
     name="check-in",
@@ -34,6 +34,16 @@ CHECKIN = RecordSpec(
             description="Daily check-in only",
         ),
         "note": Text(max_length=5000),
+        # What the day held ("walk", "work"); Daylio's activities arrive here on import, some
+        # with commas and capitals, so both are kept as written.
+        "tags": Tags(
+            max_items=20,
+            max_length=40,
+            fold_case=False,
+            commas=True,
+            joiner=" | ",
+            description="Daily check-in only",
+        ),
     },
     outputs={
         "answers": Output(
@@ -63,6 +73,8 @@ def clean_checkin(data: dict, today: date) -> dict:
             result = instruments.score(instrument, data.get("answers"))
         except instruments.InvalidAnswers as exc:
             errors.update(exc.fields)
+        if values["tags"] and not instrument.items_optional:
+            errors["tags"] = f"{instrument.short_title} has no tags; only the daily check-in does."
         if not errors and instrument.items_optional:
             errors.update(refuse_empty_daily(data.get("answers"), values["mood"]))
     if errors:

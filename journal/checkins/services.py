@@ -117,6 +117,27 @@ def list_checkins(
     return records.list_records(KIND, user, start, end, *where, **page)
 
 
+RECENT_DAYS = 60
+RECENT_TAGS = 12
+
+
+def recent_tags(user: User, limit: int = RECENT_TAGS) -> list[str]:
+    """Return the tags of the user's latest daily check-ins, most recent first, for chips."""
+    query = (
+        select(CheckIn)
+        .where(CheckIn.user_id == user.id, CheckIn.instrument == instruments.DAILY.id)
+        .order_by(CheckIn.local_date.desc())
+        .limit(RECENT_DAYS)
+    )
+    seen: dict[str, str] = {}
+    for checkin in db.session.scalars(query):
+        for tag in checkin.tags or ():
+            seen.setdefault(tag.casefold(), tag)
+            if len(seen) >= limit:
+                return list(seen.values())
+    return list(seen.values())
+
+
 def last_taken(user: User, instrument: str) -> date | None:
     """Return the date the user last took an instrument."""
     query = (

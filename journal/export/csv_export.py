@@ -58,8 +58,9 @@ def flatten(spec: RecordSpec, data: dict) -> dict:
             parts = row.pop(name) or {}
             row.update({sub.form or key: parts.get(key) for key, sub in declared.fields.items()})
         elif isinstance(declared, Tags):
-            # A tag has no comma, so ", " joins them reversibly.
-            row[name] = ", ".join(row[name])
+            # Each kind says its joiner: a reflection's tags hold no comma (", "), a check-in's
+            # may, so theirs are joined by " | " as Daylio joins activities.
+            row[name] = declared.joiner.join(row[name])
     answers = row.pop("answers", None)
     if answers is not None:
         row.update({f"item_{n}": a for n, a in enumerate(answers, start=1)})

@@ -8,10 +8,11 @@ Per validated PHQ-9 or GAD-7 (codes from docs/clinical/INSTRUMENTS.md, via `inst
   lists the items and the total in hasMember. Profiles are not claimed: there is no identified
   patient to satisfy US Core's Patient profile with.
 Daily check-ins are not a validated instrument and have no LOINC panel: each is one Observation
-coded in the app's own code system (<base URL>fhir/CodeSystem/daily-checkin), with the items and
-the mood as components. The PCL-5 and WHO-5 have no verified LOINC codes, so they too are one
-Observation each in the app's own code system (<base URL>fhir/CodeSystem/<instrument id>): the
-total as the value, and the items, the PCL-5 cluster scores or the WHO-5 percentage as components.
+coded in the app's own code system (<base URL>fhir/CodeSystem/daily-checkin), with the items,
+the mood and each tag (code "tag", valueString) as components. The PCL-5 and WHO-5 have no
+verified LOINC codes, so they too are one Observation each in the app's own code system
+(<base URL>fhir/CodeSystem/<instrument id>): the total as the value, and the items, the PCL-5
+cluster scores or the WHO-5 percentage as components.
 
 Each session that happened is a MedicationAdministration named by text only (medication, route,
 dose): no RxNorm or SNOMED code for these is verified, and a guessed code is worse than none.
@@ -40,6 +41,7 @@ SURVEY = [{"coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "displa
 DAILY_CODE_SYSTEM_PATH = "fhir/CodeSystem/daily-checkin"
 DAILY_TOTAL = ("daily-total", "Daily PHQ-9-style total score (about today; not a PHQ-9)")
 DAILY_MOOD = ("mood", "Mood today, 0 (worst) to 10 (best)")
+DAILY_TAG = ("tag", "What the day held (a tag the person chose)")
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
@@ -175,6 +177,11 @@ def daily_resource(checkin: CheckIn, subject: dict, system: str) -> dict:
         components.append(
             {"code": {"coding": [coding(system, *DAILY_MOOD)]}, "valueInteger": checkin.mood}
         )
+    # One component per tag, in the person's order, coded in the same code system as the mood.
+    components += [
+        {"code": {"coding": [coding(system, *DAILY_TAG)]}, "valueString": tag}
+        for tag in checkin.tags or ()
+    ]
     observation = {
         "resourceType": "Observation",
         "id": resource_id(checkin.client_id, "daily"),

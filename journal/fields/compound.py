@@ -123,10 +123,17 @@ class ListOf(Field):
 
 @dataclass(frozen=True)
 class Tags(Field):
-    """Short labels: trimmed, lower-cased, without repeats, no commas."""
+    """Short labels: trimmed, without repeats (ignoring case), first spelling and order kept.
+
+    `fold_case` also lower-cases them; `commas` lets a tag hold a comma; `joiner` joins them in
+    one CSV cell.
+    """
 
     max_items: int = 20
     max_length: int = 40
+    fold_case: bool = True
+    commas: bool = False
+    joiner: str = ", "
 
     kind = "tags"
 
@@ -144,28 +151,30 @@ class Tags(Field):
             # Checked before the work: a huge list would otherwise cost time per request.
             errors[path] = f"At most {self.max_items} tags."
             return []
-        # A dict keeps the first spelling in order and finds repeats in constant time.
-        seen: dict[str, None] = {}
+        # Keyed by the case-folded tag: the first spelling stays, in order, repeats found fast.
+        seen: dict[str, str] = {}
         for index, tag in enumerate(value):
             tag = self.one(tag, f"{path}.{index}", errors)
             if tag is not None:
-                seen.setdefault(tag)
+                seen.setdefault(tag.casefold(), tag)
         if len(seen) > self.max_items:
             errors[path] = f"At most {self.max_items} tags."
-        return list(seen)
+        return list(seen.values())
 
     def one(self, tag: object, path: str, errors: dict) -> str | None:
-        """Return one tag normalised, or note why it is refused."""
+        """Return one tag trimmed (and folded), or note why it cannot be one."""
         if not isinstance(tag, str):
             errors[path] = "A tag is text."
             return None
         tag = clean_text(tag, path, errors)
         if tag is None:
             return None
-        tag = " ".join(tag.split()).lower()
+        tag = " ".join(tag.split())
+        if self.fold_case:
+            tag = tag.lower()
         if not 1 <= len(tag) <= self.max_length:
             errors[path] = f"A tag is 1 to {self.max_length} characters."
-        elif "," in tag:
+        elif "," in tag and not self.commas:
             # The page edits tags as one comma-separated line; a comma would split the tag.
             errors[path] = "A tag cannot contain a comma."
         else:
@@ -181,7 +190,7 @@ class Tags(Field):
         return {
             "type": "array",
             "maxItems": self.max_items,
-            "items": {"type": "string", "maxLength": self.max_length},
+            "items": {"type": "string", "minLength": 1, "maxLength": self.max_length},
         }
 
     def form_attrs(self):

@@ -87,7 +87,13 @@ function moodValue(form) {
   return field ? intOrNull(field.value) : null;
 }
 
-/** The check-in body: {instrument, local_date, answers, mood, note}; a daily one may be mood alone. */
+/** Return the daily check-in's tags: the ticked chips, then the typed ones (split on commas). */
+function tagValues(form) {
+  const ticked = [...form.querySelectorAll('input[name="tags"]:checked')].map((i) => i.value);
+  return [...ticked, ...value(form, 'new_tags').split(',').map((t) => t.trim()).filter(Boolean)];
+}
+
+/** The check-in body: {instrument, local_date, answers, mood, note, tags?}; a daily one may be mood alone. */
 function checkinPayload(form) {
   const answers = itemAnswers(form);
   return {
@@ -96,6 +102,7 @@ function checkinPayload(form) {
     ...(answers ? { answers } : {}),
     mood: moodValue(form),
     note: textOrNull(value(form, 'note')),
+    ...(form.elements.new_tags ? { tags: tagValues(form) } : {}),
   };
 }
 

@@ -30,9 +30,10 @@ def submit_daily(client, answers, mood=5, note=""):
 
 
 def test_form_has_a_fieldset_per_item_with_labels(logged_in):
-    """Nine fieldsets with legends, plus mood; every radio is inside a label."""
+    """Nine fieldsets with legends, plus mood and tags; every radio is inside a label."""
     html = logged_in.get("/checkins/new").get_data(as_text=True)
-    assert html.count('<fieldset class="question') == 10
+    assert html.count('<fieldset class="question') == 11
+    assert "<legend>Tags: what the day held (optional)</legend>" in html
     assert "Today, how much have you been bothered" in html
     assert "9. Thoughts that you would be better off dead" in html
     assert html.count('type="radio"') == 9 * 4 + 11

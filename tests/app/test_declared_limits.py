@@ -163,7 +163,7 @@ DAILY_ITEMS = {"answers.0": [f"item{n}" for n in range(1, 10)]}
         ("/reminders/", "RemindersIn", REMINDERS, (), None),
         ("/settings/account/password", "PasswordChangeIn", PASSWORD_CHANGE, (), None),
         ("/settings/account/email", "EmailChangeIn", EMAIL_CHANGE, (), None),
-        ("/checkins/new", "CheckInIn", CHECKIN, ("instrument",), DAILY_ITEMS),
+        ("/checkins/new", "CheckInIn", CHECKIN, ("instrument", "tags.0"), DAILY_ITEMS),
         ("/treatments/new", "TreatmentIn", TREATMENT, (), None),
         ("/reflections/new", "ReflectionIn", REFLECTION, ("tags.0",), None),
     ],

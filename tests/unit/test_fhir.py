@@ -35,6 +35,7 @@ def checkin(instrument: str, answers: list[int], **extra) -> SimpleNamespace:
         "band": score.band,
         "mood": None,
         "note": None,
+        "tags": [],
     }
     return SimpleNamespace(**{**fields, **extra})
 
@@ -118,6 +119,17 @@ def test_daily_checkin_uses_the_apps_own_code_system():
         "mood": 6,
     }
     assert resource["note"] == [{"text": "<b>ok</b>"}]
+
+
+def test_daily_checkin_tags_are_components_in_the_apps_own_code_system():
+    """Each tag is a string component coded "tag" in our code system, in the person's order."""
+    tags = ["Walk", "family, friends", "🌧 rain"]
+    resource = fhir.daily_resource(checkin("daily", [None] * 9, mood=4, tags=tags), SUBJECT, SYSTEM)
+    Observation.model_validate(resource)
+    found = [c for c in resource["component"] if c["code"]["coding"][0]["code"] == "tag"]
+    assert [c["valueString"] for c in found] == tags
+    assert all(c["code"]["coding"][0]["system"] == SYSTEM for c in found)
+    assert "tag" not in str(fhir.daily_resource(checkin("daily", [0] * 9), SUBJECT, SYSTEM))
 
 
 def test_loinc_notice_resource_validates_and_quotes_the_notice():
