@@ -1,0 +1,77 @@
+"""The safety plan: read, replace, and the part every crisis box shows. Never commits."""
+
+from sqlalchemy import select
+
+from ..errors import Invalid
+from ..extensions import db
+from ..models import User, utcnow
+from ..records import bump_data_revision, iso
+from .models import SafetyPlan
+from .spec import LISTS, SAFETY_PLAN
+
+# How many coping entries a crisis box shows: the first few, so the crisis lines stay in view.
+CRISIS_COPING = 3
+
+
+def get_plan(user: User) -> SafetyPlan | None:
+    """Return the person's plan, or None before one is written."""
+    return db.session.scalar(select(SafetyPlan).where(SafetyPlan.user_id == user.id))
+
+
+def plan_to_dict(plan: SafetyPlan | None) -> dict:
+    """Return the plan as the API shows it (empty lists and no date before one is written)."""
+    lists = {
+        name: SAFETY_PLAN.fields[name].dump(getattr(plan, name) if plan else []) for name in LISTS
+    }
+    return {**lists, "updated_at": iso(plan.updated_at) if plan else None}
+
+
+def clean_plan(data: object) -> dict:
+    """Validate a plan body; return its lists or raise Invalid naming each fault by path."""
+    if not isinstance(data, dict):
+        raise Invalid("The plan is a JSON object.", {"": "Must be an object."})
+    errors: dict[str, str] = {}
+    values = SAFETY_PLAN.clean(data, errors)
+    if errors:
+        raise Invalid("Some entries need attention.", errors)
+    return values
+
+
+def save_plan(user: User, data: object) -> SafetyPlan:
+    """Replace the person's plan with a validated body (created on first save)."""
+    values = clean_plan(data)
+    plan = get_plan(user)
+    if plan is None:
+        plan = SafetyPlan(user_id=user.id)
+        db.session.add(plan)
+    for name, value in values.items():
+        setattr(plan, name, value)
+    plan.updated_at = utcnow()
+    db.session.flush()
+    bump_data_revision(user)
+    return plan
+
+
+def has_content(plan: SafetyPlan | None) -> bool:
+    """Tell whether a plan holds any entry."""
+    return plan is not None and any(getattr(plan, name) for name in LISTS)
+
+
+def crisis_part(user: User) -> dict | None:
+    """Return what a crisis box shows of the plan (first coping entries, every helper), or None."""
+    plan = get_plan(user)
+    if not has_content(plan):
+        return None
+    return {
+        "coping": list(plan.coping)[:CRISIS_COPING],
+        "helpers": [dict(helper) for helper in plan.helpers],
+        "updated_at": iso(plan.updated_at),
+    }
+
+
+def delete_plan(user: User) -> None:
+    """Remove the person's plan (an import replaces it; the account's deletion removes it too)."""
+    plan = get_plan(user)
+    if plan is not None:
+        db.session.delete(plan)
+        db.session.flush()
