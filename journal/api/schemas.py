@@ -364,6 +364,10 @@ class ShareIn(Body):
         load_default=False,
         metadata={"description": "Include reflections marked for sharing"},
     )
+    include_safety_plan = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Include the safety plan's content (else only that one exists)"},
+    )
 
 
 class ShareOut(Schema):
@@ -375,6 +379,7 @@ class ShareOut(Schema):
     from_ = iso_string("date", attribute="from", data_key="from")
     to = iso_string("date")
     include_reflections = fields.Boolean()
+    include_safety_plan = fields.Boolean()
     created_at = iso_string("date-time")
     expires_at = iso_string("date-time")
     revoked_at = iso_string("date-time", allow_none=True)

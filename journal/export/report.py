@@ -24,6 +24,7 @@ from ..fields import clean_text
 from ..models import CheckIn, Reflection, TreatmentSession, User
 from ..records import parse_date, user_today
 from ..reflections import rules as reflection_rules
+from ..safety import services as safety_services
 from ..treatments import rules as treatment_rules
 from ..treatments import services as treatments
 
@@ -144,6 +145,8 @@ class Report:
     reflections: list[SharedReflection]
     reflections_total: int
     limits: Limits
+    # Whether a safety plan exists and when it changed; its lists only when the share includes it.
+    safety_plan: dict | None = None
 
     @property
     def item9_shown(self) -> list[Item9Flag]:
@@ -440,6 +443,7 @@ def build_report(
     now: datetime | None = None,
     limits: Limits = PDF_LIMITS,
     paper: str = "a4",
+    include_safety_plan: bool = False,
 ) -> tuple[Report, ChartData]:
     """Gather the report's numbers and tables; return it with the analysis its charts share."""
     # The header keeps the chosen dates; a range reaching back before the first entry is drawn
@@ -474,6 +478,7 @@ def build_report(
         reflections=reflections,
         reflections_total=reflections_total,
         limits=limits,
+        safety_plan=safety_services.report_part(user, include_safety_plan),
     )
     return report, data
 

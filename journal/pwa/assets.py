@@ -30,6 +30,7 @@ OFFLINE_PAGES = (
     ("reflections.index", {}),
     ("timeline.index", {}),
     ("pages.help", {}),
+    ("safety.page", {}),
     ("pwa.pending", {}),
 )
 

@@ -6,8 +6,9 @@ from ..errors import Invalid
 from ..extensions import db
 from ..models import User, utcnow
 from ..records import bump_data_revision, iso
+from .forms import LABELS
 from .models import SafetyPlan
-from .spec import LISTS, SAFETY_PLAN
+from .spec import CONTACT_LISTS, LISTS, SAFETY_PLAN
 
 # How many coping entries a crisis box shows: the first few, so the crisis lines stay in view.
 CRISIS_COPING = 3
@@ -75,3 +76,26 @@ def delete_plan(user: User) -> None:
     if plan is not None:
         db.session.delete(plan)
         db.session.flush()
+
+
+def report_part(user: User, include: bool) -> dict:
+    """Return what a report or share shows: whether a plan exists, when it changed, and its
+    sections only when the person chose to include them."""
+    plan = get_plan(user)
+    if not has_content(plan):
+        return {"exists": False}
+    part = {"exists": True, "updated_at": plan.updated_at, "sections": None}
+    if include:
+        part["sections"] = [
+            (LABELS[name][0], [entry_text(name, item) for item in getattr(plan, name)])
+            for name in LISTS
+            if getattr(plan, name)
+        ]
+    return part
+
+
+def entry_text(name: str, item) -> str:
+    """Return one entry as a line of text (a contact as its name and phone)."""
+    if name in CONTACT_LISTS:
+        return " · ".join(part for part in (item.get("name"), item.get("phone")) if part)
+    return item

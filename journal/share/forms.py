@@ -25,6 +25,8 @@ class ShareForm(FlaskForm):
     )
     # Off by default, like each reflection's own switch: sharing writing is a choice.
     include_reflections = BooleanField("Include reflections marked “include when sharing”")
+    # Off by default: without it the link says only whether a plan exists and when it changed.
+    include_safety_plan = BooleanField("Include my safety plan")
 
     def to_data(self) -> dict:
         """Return the form as the service's input."""
@@ -33,5 +35,6 @@ class ShareForm(FlaskForm):
             "to": self.end.data,
             "expires_in_days": self.expires_in_days.data,
             "include_reflections": bool(self.include_reflections.data),
+            "include_safety_plan": bool(self.include_safety_plan.data),
             "label": self.label.data,
         }

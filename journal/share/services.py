@@ -51,6 +51,7 @@ def share_to_dict(link: ShareLink, now: datetime | None = None) -> dict:
         "from": iso(link.start_date),
         "to": iso(link.end_date),
         "include_reflections": link.include_reflections,
+        "include_safety_plan": link.include_safety_plan,
         "created_at": iso(link.created_at),
         "expires_at": iso(link.expires_at),
         "revoked_at": iso(link.revoked_at),
@@ -97,6 +98,9 @@ def clean_share(user: User, data: dict) -> dict:
     include = data.get("include_reflections", False)
     if not isinstance(include, bool):
         errors["include_reflections"] = "Must be true or false."
+    include_plan = data.get("include_safety_plan", False)
+    if not isinstance(include_plan, bool):
+        errors["include_safety_plan"] = "Must be true or false."
     label = data.get("label")
     if label is not None and not isinstance(label, str):
         errors["label"] = "A label is text."
@@ -111,6 +115,7 @@ def clean_share(user: User, data: dict) -> dict:
         "end_date": end,
         "days": days,
         "include_reflections": include,
+        "include_safety_plan": include_plan,
         "label": label,
     }
 
@@ -126,6 +131,7 @@ def create_share(user: User, data: dict, now: datetime | None = None) -> tuple[S
         start_date=clean["start_date"],
         end_date=clean["end_date"],
         include_reflections=clean["include_reflections"],
+        include_safety_plan=clean["include_safety_plan"],
         label=clean["label"],
         created_at=now,
         expires_at=now + timedelta(days=clean["days"]),
