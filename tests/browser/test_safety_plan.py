@@ -10,7 +10,7 @@ from sqlalchemy import select
 from journal.extensions import db
 from journal.models import TreatmentSession
 
-from .harness import MOBILE, answer, signup
+from .harness import MOBILE, answer, axe_violations, signup
 from .pwa_support import go_offline, wait_for_worker, wait_until, wait_until_warm
 
 HELPER = ("Sam", "+1 (555) 010-0100", "tel:+15550100100")
@@ -179,3 +179,22 @@ def test_share_shows_the_plan_only_when_ticked(make_page, include):
         expect(section).to_contain_text(STEP)
     else:
         expect(section).not_to_contain_text(STEP)
+
+
+def test_the_cards_and_the_crisis_box_with_a_plan_pass_axe(make_page):
+    """No serious or critical axe findings on Today with both cards, or on a revealed crisis box."""
+    page = make_page(bypass_csp=True)
+    signup(page)
+    write_plan(page)
+    put_session(page, 20)
+    put_session(page, -10)
+    page.goto("/")
+    expect(page.locator("[data-session-day]")).to_be_visible()
+    expect(page.locator("[data-session-follow-up]")).to_be_visible()
+    found = axe_violations(page)
+    assert not found, found.message
+    page.goto("/checkins/new")
+    answer(page, 9, "A little")
+    expect(page.locator("#crisis [data-safety-plan]")).to_be_visible()
+    found = axe_violations(page)
+    assert not found, found.message
