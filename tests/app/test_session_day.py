@@ -1,5 +1,6 @@
 """Session day: preparation and follow-up on a session, Today's cards, and encryption at rest."""
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -229,3 +230,16 @@ def test_plan_and_preparation_text_never_reach_the_database_in_plaintext(app, au
     assert len(raw) > 1000 and b"enc1:" in raw
     assert MARK.encode() not in raw
     assert auth_api.get("/api/v1/safety-plan").get_json()["coping"] == [f"{text}-coping"]
+
+
+def test_csv_has_one_json_cell_each(app, auth_api):
+    """The CSV export writes preparation and follow_up as JSON cells, not Python reprs."""
+    follow_up = {"sleep_hours": 7.5, "mood": 6}
+    session_at(auth_api, -10, preparation=PREPARATION, follow_up=follow_up)
+    with app.app_context():
+        from journal.export.csv_export import TREATMENT_COLUMNS, treatment_row
+
+        row = treatment_row(db.session.scalar(db.select(TreatmentSession)))
+    assert {"preparation", "follow_up"} <= set(TREATMENT_COLUMNS)
+    assert json.loads(row["preparation"]) == PREPARATION
+    assert json.loads(row["follow_up"]) == follow_up
