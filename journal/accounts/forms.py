@@ -4,6 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import InputRequired
 
+from ..form_controls import control
+from .rules import EMAIL_CHANGE, PASSWORD_CHANGE, PASSWORD_RESET
+
 
 def password_field(label: str, autocomplete: str) -> PasswordField:
     """Return a required password field with the right autocomplete hint."""
@@ -15,15 +18,15 @@ def password_field(label: str, autocomplete: str) -> PasswordField:
 class PasswordChangeForm(FlaskForm):
     """The current password and a new one."""
 
-    current_password = password_field("Current password", "current-password")
-    new_password = password_field("New password (8 characters or more)", "new-password")
+    current_password = control(PASSWORD_CHANGE, "current_password", autocomplete="current-password")
+    new_password = control(PASSWORD_CHANGE, "new_password", autocomplete="new-password")
 
 
 class EmailChangeForm(FlaskForm):
     """A new e-mail address, confirmed with the password."""
 
-    email = EmailField("New e-mail address", validators=[InputRequired()])
-    password = password_field("Your password", "current-password")
+    email = control(EMAIL_CHANGE, "email", autocomplete="email")
+    password = control(EMAIL_CHANGE, "password", autocomplete="current-password")
 
 
 class DeleteForm(FlaskForm):
@@ -43,7 +46,7 @@ class ForgotForm(FlaskForm):
 class ResetForm(FlaskForm):
     """A new password."""
 
-    new_password = password_field("New password (8 characters or more)", "new-password")
+    new_password = control(PASSWORD_RESET, "new_password", autocomplete="new-password")
 
 
 class ConfirmForm(FlaskForm):

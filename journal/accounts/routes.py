@@ -17,6 +17,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
+from ..form_errors import show_service_errors
 from ..models import User
 from . import events, notify, services, sessions, signup, totp, web
 from .forms import (
@@ -30,20 +31,6 @@ from .forms import (
 )
 
 bp = Blueprint("account", __name__)
-
-
-def show_errors(form, error: DomainError) -> int:
-    """Put a service's field errors on the form; return the status to answer with."""
-    form.form_errors = list(form.form_errors)  # a tuple until the form is validated
-    for name, message in error.fields.items():
-        field = form._fields.get(name)
-        if field is None:
-            form.form_errors.append(message)
-        else:
-            field.errors = [*field.errors, message]
-    if not error.fields:
-        form.form_errors.append(error.message)
-    return error.status
 
 
 @bp.route("/settings/account")
@@ -93,7 +80,7 @@ def password():
                 web.current_token(),
             )
         except DomainError as exc:
-            status = show_errors(form, exc)
+            status = show_service_errors(form, exc)
         else:
             events.record("password_changed", current_user.id, ended=str(ended), **web.client())
             flash("Password changed. Your other devices are signed out.", "success")
@@ -113,7 +100,7 @@ def email():
         try:
             old = services.change_email(current_user, form.password.data, form.email.data)
         except DomainError as exc:
-            status = show_errors(form, exc)
+            status = show_service_errors(form, exc)
         else:
             events.record("email_changed", current_user.id, **web.client())
             config = current_app.config
@@ -147,7 +134,7 @@ def delete():
         try:
             user_id = services.delete_account(current_user, form.password.data)
         except DomainError as exc:
-            status = show_errors(form, exc)
+            status = show_service_errors(form, exc)
         else:
             web.sign_out_deleted()
             events.record("account_deleted", user_id, **client)
@@ -179,7 +166,7 @@ def reset(token):
         try:
             user = services.reset_password(token, form.new_password.data)
         except DomainError as exc:
-            status = show_errors(form, exc)
+            status = show_service_errors(form, exc)
         else:
             events.record("password_reset", user.id, **web.client())
             flash("Password changed. Sign in with the new one.", "success")
@@ -230,7 +217,7 @@ def two_step_off():
     try:
         services.require_password(current_user, form.password.data)
     except DomainError as exc:
-        show_errors(form, exc)
+        show_service_errors(form, exc)
         page = render_template(
             "account/two_step_on.html", form=form, left=totp.recovery_left(current_user)
         )

@@ -10,7 +10,8 @@ from ..extensions import db
 from ..models import User
 from . import clock, passwords, sessions
 from .models import PasswordResetToken
-from .users import find_user, normalise_email, valid_email
+from .rules import EMAIL_CHANGE
+from .users import find_user
 
 RESET_LIFETIME = timedelta(hours=1)
 
@@ -47,9 +48,7 @@ def change_password(user: User, current: object, new: object, keep_token: str | 
 def change_email(user: User, password: object, new_email: object) -> str:
     """Change the sign-in e-mail (password required); return the old address."""
     require_password(user, password)
-    email = normalise_email(new_email)
-    if not valid_email(email):
-        raise Invalid("Some fields need attention.", {"email": "Enter an e-mail address."})
+    email = EMAIL_CHANGE.validate({"email": new_email, "password": password})["email"]
     other = find_user(email)
     if other is not None and other.id != user.id:
         raise Invalid("Some fields need attention.", {"email": "Another account uses it."})

@@ -1,17 +1,11 @@
 """Sign-in and registration forms (Flask-WTF adds CSRF to each)."""
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    PasswordField,
-    SelectChoice,
-    SelectField,
-    StringField,
-)
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import InputRequired
 
-from .. import crisis
+from ..form_controls import control
+from .rules import REGISTER
 
 
 class LoginForm(FlaskForm):
@@ -27,23 +21,18 @@ class LoginForm(FlaskForm):
 class RegisterForm(FlaskForm):
     """A new account: email, password, time zone and crisis region."""
 
-    email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
-    password = PasswordField(
-        "Password (at least 8 characters, not easy to guess)",
-        validators=[InputRequired(), Length(min=8, max=128)],
-        render_kw={"autocomplete": "new-password", "minlength": 8},
-    )
-    timezone = StringField(
-        "Time zone",
-        validators=[InputRequired()],
+    email = control(REGISTER, "email", autocomplete="email")
+    password = control(REGISTER, "password", autocomplete="new-password")
+    timezone = control(
+        REGISTER,
+        "timezone",
+        typed=True,
         default="UTC",
-        render_kw={"list": "timezones", "autocomplete": "off", "data-detect-timezone": ""},
+        **{"list": "timezones", "autocomplete": "off", "data-detect-timezone": ""},
     )
-    region = SelectField(
-        "Where should we point you for crisis help?",
-        choices=[
-            SelectChoice("", "From my time zone (you can change it later)"),
-            *(SelectChoice(code, name) for code, name in crisis.REGION_CHOICES),
-        ],
+    region = control(
+        REGISTER,
+        "region",
+        before=(("", "From my time zone (you can change it later)"),),
         default="",
     )

@@ -4,8 +4,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required
 
 from ..errors import Invalid
+from ..form_errors import show_service_errors
 from . import signup, totp, web
 from . import users as services
+from .rules import REGISTER
 from .signin_forms import LoginForm, RegisterForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -70,12 +72,11 @@ def register():
 
 def registration_errors(form: RegisterForm, error: Invalid):
     """Show a refused registration's field errors on the form."""
-    for name, message in error.fields.items():
-        getattr(form, name).errors.append(message)
+    status = show_service_errors(form, error, REGISTER.form_field)
     page = render_template(
         "auth/register.html", form=form, timezones=sorted(services.known_timezones())
     )
-    return page, 422
+    return page, status
 
 
 @bp.route("/logout", methods=["POST"])

@@ -7,17 +7,16 @@ from marshmallow import Schema, fields
 
 from .. import paging
 from ..accounts import events, notify, services, sessions, web
+from ..accounts.rules import EMAIL_CHANGE, PASSWORD_CHANGE, PASSWORD_RESET
 from . import require_login
-from .schemas import Body, PageQuery, iso_string, next_cursor
+from .schemas import Body, PageQuery, body_schema, iso_string, next_cursor
 
 bp = Blueprint("api_account", __name__, url_prefix="/api/v1", description="Account")
 
 
-class PasswordChangeIn(Body):
-    """The current password and the new one."""
-
-    current_password = fields.String(required=True, load_only=True)
-    new_password = fields.String(required=True, load_only=True)
+PasswordChangeIn = body_schema(PASSWORD_CHANGE, "PasswordChangeIn")
+EmailChangeIn = body_schema(EMAIL_CHANGE, "EmailChangeIn")
+ResetIn = body_schema(PASSWORD_RESET, "ResetIn")
 
 
 class PasswordIn(Body):
@@ -26,24 +25,10 @@ class PasswordIn(Body):
     password = fields.String(required=True, load_only=True)
 
 
-class EmailChangeIn(Body):
-    """A new sign-in e-mail, confirmed with the password."""
-
-    email = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
-
-
 class ResetRequestIn(Body):
     """The address to send a reset link to."""
 
     email = fields.String(required=True)
-
-
-class ResetIn(Body):
-    """A reset token from the e-mail and the new password."""
-
-    token = fields.String(required=True, load_only=True)
-    new_password = fields.String(required=True, load_only=True)
 
 
 class SessionItem(Schema):

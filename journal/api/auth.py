@@ -55,9 +55,11 @@ def register(body):
     web.take("signup_address")
     if signup.confirmation_on(current_app.config):
         # The same answer whether or not the address has an account: the e-mail tells.
-        web.start_signup(body["email"], body["password"], body["timezone"], body["region"])
+        web.start_signup(body["email"], body["password"], body["timezone"], body.get("region"))
         return jsonify({"status": "check_email"}), 202
-    user = services.register_user(body["email"], body["password"], body["timezone"], body["region"])
+    user = services.register_user(
+        body["email"], body["password"], body["timezone"], body.get("region")
+    )
     web.sign_in(user, body["remember"])
     return session_body(user)
 

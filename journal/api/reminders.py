@@ -6,41 +6,16 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from ..reminders import push, services
+from ..reminders.rules import REMINDERS
 from . import require_login
-from .schemas import Body
+from .schemas import Body, body_schema, response_schema
 
 bp = Blueprint("api_reminders", __name__, url_prefix="/api/v1", description="Reminders")
 bp.before_request(require_login)
 
 
-class RemindersIn(Body):
-    """Reminder preferences; journal.reminders.services checks every field."""
-
-    time = fields.Raw(required=True, metadata={"type": "string", "example": "19:30"})
-    quiet_hours = fields.Raw(
-        allow_none=True,
-        metadata={"type": "object", "example": {"start": "22:00", "end": "07:00"}},
-    )
-    channels = fields.Raw(
-        required=True,
-        metadata={"type": "object", "example": {"push": True, "email": False, "calendar": False}},
-    )
-    kinds = fields.Raw(
-        metadata={
-            "type": "object",
-            "example": {"daily": True, "questionnaires": True, "reflections": True},
-        }
-    )
-
-
-class RemindersOut(Schema):
-    """Saved reminder preferences."""
-
-    time = fields.String()
-    quiet_hours = fields.Dict(allow_none=True)
-    channels = fields.Dict()
-    kinds = fields.Dict()
-    calendar_subscription = fields.Boolean()
+RemindersIn = body_schema(REMINDERS, "RemindersIn")
+RemindersOut = response_schema(REMINDERS, "RemindersOut")
 
 
 class SubscriptionIn(Body):

@@ -3,9 +3,12 @@
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .. import paging
+from ..accounts.rules import REGISTER
 from ..checkins.rules import CHECKIN
-from ..fields import EARLIEST, RecordSpec, date_problem
+from ..fields import EARLIEST, BodySpec, Field, RecordSpec, date_problem
 from ..reflections.rules import REFLECTION
+from ..settings.rules import SETTINGS
+from ..share.rules import SHARE
 from ..treatments.rules import TREATMENT
 
 
@@ -66,20 +69,6 @@ class CsrfOut(Schema):
     csrf_token = fields.String(required=True)
 
 
-class RegisterIn(Body):
-    """A new account."""
-
-    email = fields.String(required=True, metadata={"example": "sam@example.com"})
-    password = fields.String(required=True, load_only=True)
-    timezone = fields.String(required=True, metadata={"example": "America/Chicago"})
-    region = fields.String(
-        load_default=None,
-        allow_none=True,
-        metadata={"description": "Crisis resources region; by default, from the time zone"},
-    )
-    remember = fields.Boolean(load_default=False, metadata={"description": "Keep me signed in"})
-
-
 class LoginIn(Body):
     """Credentials."""
 
@@ -93,54 +82,6 @@ class LoginIn(Body):
         allow_none=True,
         load_only=True,
         metadata={"description": "With two-step sign-in on: the app's code or a recovery code"},
-    )
-
-
-class UserOut(Schema):
-    """The signed-in user, as the API shows them."""
-
-    email = fields.String()
-    timezone = fields.String()
-    region = fields.String()
-    gad7_enabled = fields.Boolean()
-    today = iso_string("date")
-    display_name = fields.String(allow_none=True)
-    theme = fields.String(metadata={"enum": ["system", "light", "dark"]})
-    week_start = fields.String(metadata={"enum": ["monday", "sunday", "saturday"]})
-    schedules = fields.Dict(
-        metadata={"description": "per questionnaire: enabled, every_days, after_session, form?"}
-    )
-
-
-class SessionOut(Schema):
-    """A signed-in user and a CSRF token for unsafe requests."""
-
-    user = fields.Nested(UserOut)
-    csrf_token = fields.String()
-
-
-class MeOut(UserOut):
-    """The signed-in user with a fresh CSRF token."""
-
-    csrf_token = fields.String()
-
-
-class SettingsIn(Body):
-    """Settings to change; fields left out stay as they are (rules in journal.settings)."""
-
-    display_name = fields.Raw(allow_none=True, metadata={"type": "string", "maxLength": 80})
-    timezone = fields.Raw(metadata={"type": "string", "example": "Europe/London"})
-    region = fields.Raw(
-        allow_none=True,
-        metadata={"type": "string", "description": "crisis region; null = from the time zone"},
-    )
-    theme = fields.Raw(metadata={"type": "string", "enum": ["system", "light", "dark"]})
-    week_start = fields.Raw(metadata={"type": "string", "enum": ["monday", "sunday", "saturday"]})
-    schedules = fields.Raw(
-        metadata={
-            "type": "object",
-            "example": {"pcl5": {"enabled": True, "form": "week"}, "who5": {"enabled": True}},
-        }
     )
 
 
@@ -235,6 +176,60 @@ def documented(properties: dict, required: tuple = ()) -> dict:
     }
 
 
+class Declared(fields.Raw):
+    """A body field checked by its declaration (journal.fields); the value passes on as sent.
+
+    The service checks the body again with the same declaration (with the rules that span
+    fields): this makes the API refuse a bad field by name before any handler runs.
+    """
+
+    def __init__(self, declared: Field, partial: bool = False, **kwargs):
+        self.declared = declared
+        # Null is documented by allow_none; a partial body (a PATCH) has no defaults.
+        left_out = ("nullable", "default") if partial else ("nullable",)
+        metadata = {k: v for k, v in declared.json_schema().items() if k not in left_out}
+        super().__init__(metadata=metadata, allow_none=declared.allows_null, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        """Check the value by its declaration; raise its messages under their sub-paths."""
+        errors: dict[str, str] = {}
+        self.declared.clean_given(value, "", errors)
+        if not errors:
+            return value
+        if set(errors) == {""}:
+            raise ValidationError(errors[""])
+        raise ValidationError({key.lstrip(".") or "_schema": text for key, text in errors.items()})
+
+
+def body_schema(spec: BodySpec, name: str, base: type[Schema] = Body) -> type[Schema]:
+    """Return a request body schema generated from a declaration (checks and OpenAPI alike)."""
+    made = {}
+    for key, declared in spec.fields.items():
+        options = {"required": declared.required}
+        if not (spec.partial or declared.required or declared.empty is None):
+            options["load_default"] = declared.empty
+        if key in spec.hidden:
+            options["load_only"] = True
+        made[key] = Declared(declared, spec.partial, **options)
+    return base.from_dict(made, name=name)
+
+
+def described(properties: dict) -> dict:
+    """Return response fields that carry a declaration's JSON Schema (null only where declared)."""
+    return {
+        name: fields.Raw(
+            metadata={k: v for k, v in schema.items() if k != "nullable"},
+            allow_none=bool(schema.get("nullable")),
+        )
+        for name, schema in properties.items()
+    }
+
+
+def response_schema(spec: BodySpec, name: str, base: type[Schema] = Schema, **extra) -> type:
+    """Return a response schema generated from a declaration's output allowlist."""
+    return base.from_dict({**described(spec.output_schema()), **extra}, name=name)
+
+
 def input_schema(spec: RecordSpec, name: str) -> type[Schema]:
     """Return a record's request body schema, derived from its spec."""
     return RecordBody.from_dict(documented(spec.input_schema(), spec.required()), name=name)
@@ -243,6 +238,31 @@ def input_schema(spec: RecordSpec, name: str) -> type[Schema]:
 def output_schema(spec: RecordSpec, name: str, **extra) -> type[Schema]:
     """Return a record's response schema, derived from its spec's output allowlist."""
     return Record.from_dict({**documented(spec.output_schema()), **extra}, name=name)
+
+
+RegisterIn = body_schema(REGISTER, "RegisterIn")
+SettingsIn = body_schema(SETTINGS, "SettingsIn")
+ShareIn = body_schema(SHARE, "ShareIn")
+UserOut = response_schema(
+    SETTINGS,
+    "UserOut",
+    email=fields.String(),
+    gad7_enabled=fields.Boolean(),
+    today=iso_string("date"),
+)
+
+
+class SessionOut(Schema):
+    """A signed-in user and a CSRF token for unsafe requests."""
+
+    user = fields.Nested(UserOut)
+    csrf_token = fields.String()
+
+
+class MeOut(UserOut):
+    """The signed-in user with a fresh CSRF token."""
+
+    csrf_token = fields.String()
 
 
 CheckInIn = input_schema(CHECKIN, "CheckInIn")
@@ -343,31 +363,6 @@ class ChartOut(Schema):
     caption = fields.String()
     data = fields.List(fields.Dict())
     layout = fields.Dict()
-
-
-class ShareIn(Body):
-    """A share link to make: the dates it shows, how long it works, and reflections on/off."""
-
-    from_ = WindowDate(
-        data_key="from", load_default=None, metadata={"description": "Default: 89 days before to"}
-    )
-    to = WindowDate(load_default=None, metadata={"description": "Default: today"})
-    expires_in_days = StrictInteger(
-        load_default=14, metadata={"minimum": 1, "maximum": 90, "description": "Default 14"}
-    )
-    label = fields.Raw(
-        load_default=None,
-        allow_none=True,
-        metadata={"type": "string", "maxLength": 80, "example": "for Dr. Rivera"},
-    )
-    include_reflections = fields.Boolean(
-        load_default=False,
-        metadata={"description": "Include reflections marked for sharing"},
-    )
-    include_safety_plan = fields.Boolean(
-        load_default=False,
-        metadata={"description": "Include the safety plan's content (else only that one exists)"},
-    )
 
 
 class ShareOut(Schema):

@@ -19,8 +19,7 @@ bp.before_request(require_login)
 @bp.response(201, ShareCreated)
 def create_share(body):
     """Make a share link; the response is the only place its URL (and token) appears."""
-    data = {**body, "from": body.pop("from_")}
-    link, token = services.create_share(current_user, data)
+    link, token = services.create_share(current_user, body)
     events.record("share_created", current_user.id, share_id=str(link.id), **web.client())
     url = url_for("share.view", token=token, _external=True)
     return {**services.share_to_dict(link), "url": url}

@@ -1,28 +1,25 @@
-"""The reminders settings form (Flask-WTF adds CSRF); the rules live in reminders.services."""
+"""The reminders settings form (Flask-WTF adds CSRF), made from the declaration in rules."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
 
-from .services import KIND_SWITCHES
+from ..form_controls import control
+from .rules import KIND_SWITCHES, REMINDERS
 
-KIND_LABELS = {
-    "daily": "The daily check-in, when it is not done yet",
-    "questionnaires": "Questionnaires when they are due (for at most three days)",
-    "reflections": "Reflection prompts the day after and a week after a session",
-}
+KIND_LABELS = {name: REMINDERS.field(f"kinds.{name}").label for name in KIND_SWITCHES}
 
 
 class RemindersForm(FlaskForm):
     """Time, quiet hours, which reminders and which channels."""
 
-    time = StringField("Remind me at", render_kw={"type": "time", "required": True})
-    quiet_start = StringField("Quiet from", render_kw={"type": "time"})
-    quiet_end = StringField("until", render_kw={"type": "time"})
-    email = BooleanField("By e-mail")
-    push = BooleanField("As notifications on devices where I turn them on")
-    daily = BooleanField(KIND_LABELS["daily"])
-    questionnaires = BooleanField(KIND_LABELS["questionnaires"])
-    reflections = BooleanField(KIND_LABELS["reflections"])
+    time = control(REMINDERS, "time")
+    # Quiet hours are optional; given, both ends are required (the service says so).
+    quiet_start = control(REMINDERS, "quiet_hours.start", "Quiet from", required=False)
+    quiet_end = control(REMINDERS, "quiet_hours.end", "until", required=False)
+    email = control(REMINDERS, "channels.email")
+    push = control(REMINDERS, "channels.push")
+    daily = control(REMINDERS, "kinds.daily")
+    questionnaires = control(REMINDERS, "kinds.questionnaires")
+    reflections = control(REMINDERS, "kinds.reflections")
 
 
 def form_to_data(form: RemindersForm, calendar: bool) -> dict:

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from ..accounts import web
 from ..errors import Invalid
 from ..extensions import csrf
-from . import bp, calendar, services
+from ..form_errors import show_service_errors
+from . import bp, calendar, rules, services
 from .forms import KIND_LABELS, RemindersForm, fill, form_to_data
 
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
@@ -26,11 +27,7 @@ def settings():
                 current_user, form_to_data(form, saved["channels"]["calendar"])
             )
         except Invalid as exc:
-            status = 422
-            for key, message in exc.fields.items():
-                name = key.replace("quiet_hours.", "quiet_").split(".")[-1]
-                field = form._fields.get(name)
-                (field.errors if field is not None else form.form_errors).append(message)
+            status = show_service_errors(form, exc, rules.REMINDERS.form_field)
         else:
             flash("Reminder settings saved.", "success")
             return redirect(url_for("reminders.settings"))

@@ -12,11 +12,73 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from ..fields import BodySpec, Boolean, ClockTime, Group, Output
+
 MISSED_DAYS = 3
 KINDS = ("daily", "phq9", "gad7", "pcl5", "who5", "reflection")
 # Reflection prompts worth a reminder: the next day and a week later (day 0 is the session day,
 # when the person is at the clinic or resting).
 REFLECTION_PROMPTS = ("day1", "day7")
+
+
+def switches(labels: dict, example: str, **options) -> Group:
+    """Declare an object of on/off switches; only those given change."""
+    names = ", ".join(labels)
+    return Group(
+        fields={name: Boolean(label=label, nullable=False) for name, label in labels.items()},
+        partial=True,
+        nullable=False,
+        message=f'Give an object like {{"{example}": true}}.',
+        unknown=f"Unknown; choose from {names}.",
+        **options,
+    )
+
+
+def quiet_time(name: str) -> ClockTime:
+    """Declare one end of quiet hours."""
+    return ClockTime(
+        required=True, form=f"quiet_{name}", example="22:00" if name == "start" else "07:00"
+    )
+
+
+REMINDERS = BodySpec(
+    name="reminders",
+    message="Some reminder settings need attention.",
+    fields={
+        "time": ClockTime(required=True, example="19:30", label="Remind me at"),
+        "quiet_hours": Group(
+            fields={"start": quiet_time("start"), "end": quiet_time("end")},
+            message='Give {"start": "22:00", "end": "07:00"} or null.',
+            unknown="Unknown; give start and end.",
+            description="No reminders between start and end (may wrap midnight); null: none",
+        ),
+        "channels": switches(
+            {
+                "push": "As notifications on devices where I turn them on",
+                "email": "By e-mail",
+                "calendar": "In my calendar (the subscription URL)",
+            },
+            "push",
+            required=True,
+        ),
+        "kinds": switches(
+            {
+                "daily": "The daily check-in, when it is not done yet",
+                "questionnaires": "Questionnaires when they are due (for at most three days)",
+                "reflections": "Reflection prompts the day after and a week after a session",
+            },
+            "daily",
+        ),
+    },
+    outputs={
+        "calendar_subscription": Output(
+            {"type": "boolean", "description": "A calendar subscription URL exists"},
+            lambda pref: pref is not None and pref.calendar_secret_hash is not None,
+        ),
+    },
+)
+CHANNELS = tuple(REMINDERS.field("channels").fields)
+KIND_SWITCHES = tuple(REMINDERS.field("kinds").fields)
 
 
 @dataclass(frozen=True)

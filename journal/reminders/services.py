@@ -18,9 +18,7 @@ from . import push, rules
 from .models import PushSubscription, ReminderPreference
 
 DEFAULT_TIME = time(19, 0)
-CHANNELS = ("push", "email", "calendar")
-KIND_SWITCHES = ("daily", "questionnaires", "reflections")
-HHMM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+CHANNELS, KIND_SWITCHES = rules.CHANNELS, rules.KIND_SWITCHES
 UNSUBSCRIBE_SALT = "reminders-unsubscribe"
 SECRET_BYTES = 24
 # A push service's keys are base64url; these bounds are generous and refuse nonsense.
@@ -54,61 +52,24 @@ def preferences_dict(pref: ReminderPreference | None) -> dict:
     }
 
 
-def parse_hhmm(value: object, field: str, errors: dict) -> time | None:
-    """Return a "HH:MM" string as a time, noting an error under `field`."""
-    if not isinstance(value, str) or not HHMM.match(value):
-        errors[field] = "Give a time as HH:MM, like 19:30."
-        return None
-    hours, minutes = value.split(":")
-    return time(int(hours), int(minutes))
-
-
-def clean_switches(body: object, names: tuple, field: str, errors: dict) -> dict:
-    """Return the true/false switches an object gives, noting unknown or non-boolean ones."""
-    if not isinstance(body, dict):
-        errors[field] = f'Give an object like {{"{names[0]}": true}}.'
-        return {}
-    clean = {}
-    for name, value in body.items():
-        if name not in names:
-            errors[f"{field}.{name}"] = f"Unknown; choose from {', '.join(names)}."
-        elif not isinstance(value, bool):
-            errors[f"{field}.{name}"] = "Must be true or false."
-        else:
-            clean[name] = value
-    return clean
-
-
 def clean_preferences(data: dict) -> dict:
     """Return the column values a preferences body gives, or raise Invalid naming each field."""
     errors: dict[str, str] = {}
-    changes: dict = {}
-    if "time" not in data:
-        errors["time"] = "Choose a time of day."
-    else:
-        changes["time"] = parse_hhmm(data["time"], "time", errors)
-    quiet = data.get("quiet_hours")
-    if quiet is None:
-        changes["quiet_start"] = changes["quiet_end"] = None
-    elif not isinstance(quiet, dict):
-        errors["quiet_hours"] = 'Give {"start": "22:00", "end": "07:00"} or null.'
-    else:
-        for key in ("start", "end"):
-            changes[f"quiet_{key}"] = parse_hhmm(quiet.get(key), f"quiet_hours.{key}", errors)
-        for key in set(quiet) - {"start", "end"}:
-            errors[f"quiet_hours.{key}"] = "Unknown; give start and end."
-    for field, names in (("channels", CHANNELS), ("kinds", KIND_SWITCHES)):
-        if field in data:
-            changes.update(clean_switches(data[field], names, field, errors))
-        elif field == "channels":
-            errors[field] = 'Say which channels: {"push": true, "email": false, "calendar": false}.'
-    start, end, at = changes.get("quiet_start"), changes.get("quiet_end"), changes.get("time")
+    values = rules.REMINDERS.clean(data, errors)
+    quiet = values["quiet_hours"] or {}
+    start, end, at = quiet.get("start"), quiet.get("end"), values["time"]
     if at is not None and rules.in_quiet_hours(at, start, end):
         # In the evening part it would never fire (the date changes while still quiet).
         errors["time"] = "This time is inside your quiet hours; choose another or change them."
     if errors:
-        raise Invalid("Some reminder settings need attention.", errors)
-    return changes
+        raise Invalid(rules.REMINDERS.message, errors)
+    return {
+        "time": at,
+        "quiet_start": start,
+        "quiet_end": end,
+        **values["channels"],
+        **(values["kinds"] or {}),
+    }
 
 
 def save_preferences(user: User, data: dict) -> ReminderPreference:

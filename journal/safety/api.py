@@ -2,10 +2,9 @@
 
 from flask_login import current_user
 from flask_smorest import Blueprint
-from marshmallow import Schema
 
 from ..api import require_login
-from ..api.schemas import Body, documented, iso_string
+from ..api.schemas import body_schema, iso_string, response_schema
 from ..extensions import db
 from . import services
 from .spec import SAFETY_PLAN
@@ -13,13 +12,9 @@ from .spec import SAFETY_PLAN
 bp = Blueprint("api_safety", __name__, url_prefix="/api/v1", description="Safety plan")
 bp.before_request(require_login)
 
-SafetyPlanIn = Body.from_dict(documented(SAFETY_PLAN.input_schema()), name="SafetyPlanIn")
-SafetyPlanOut = Schema.from_dict(
-    {
-        **documented(SAFETY_PLAN.output_schema()),
-        "updated_at": iso_string("date-time", allow_none=True),
-    },
-    name="SafetyPlanOut",
+SafetyPlanIn = body_schema(SAFETY_PLAN, "SafetyPlanIn")
+SafetyPlanOut = response_schema(
+    SAFETY_PLAN, "SafetyPlanOut", updated_at=iso_string("date-time", allow_none=True)
 )
 
 

@@ -2,7 +2,6 @@
 
 from sqlalchemy import select
 
-from ..errors import Invalid
 from ..extensions import db
 from ..models import User, utcnow
 from ..records import bump_data_revision, iso
@@ -29,13 +28,7 @@ def plan_to_dict(plan: SafetyPlan | None) -> dict:
 
 def clean_plan(data: object) -> dict:
     """Validate a plan body; return its lists or raise Invalid naming each fault by path."""
-    if not isinstance(data, dict):
-        raise Invalid("The plan is a JSON object.", {"": "Must be an object."})
-    errors: dict[str, str] = {}
-    values = SAFETY_PLAN.clean(data, errors)
-    if errors:
-        raise Invalid("Some entries need attention.", errors)
-    return values
+    return SAFETY_PLAN.validate(data)
 
 
 def save_plan(user: User, data: object) -> SafetyPlan:

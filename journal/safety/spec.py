@@ -1,14 +1,15 @@
 """What a valid safety plan and session-day preparation are: declared once with `journal.fields`.
 
-The list and contact types live here because only these bodies use them; a session's
-`preparation` and `follow_up` (journal/treatments/rules.py) reuse them. Pure code.
+Lists are `journal.fields.ListOf`; the phone, inclusive-range number and whole-object types
+live here because only these bodies use them; a session's `preparation` and `follow_up`
+(journal/treatments/rules.py) reuse them. Pure code.
 """
 
 import math
 import re
 from dataclasses import dataclass, field
 
-from ..fields import Boolean, Field, Group, Integer, RecordSpec, Text
+from ..fields import BodySpec, Boolean, Field, Group, Integer, ListOf, Text
 
 ENTRIES_MAX = 10
 ENTRY_MAX = 200
@@ -51,48 +52,14 @@ def entry(max_length: int = ENTRY_MAX) -> Text:
     return Text(required=True, max_length=max_length, strip=True)
 
 
-@dataclass(frozen=True)
-class Entries(Field):
-    """A list of at most `max_items` values, each checked by `item` under `path.index`."""
-
-    item: Field = field(default_factory=entry)
-    max_items: int = ENTRIES_MAX
-
-    kind = "list"
-
-    @property
-    def empty(self):
-        """No entries is an empty list."""
-        return []
-
-    def check(self, value, path, errors):
-        """Refuse non-lists and long lists; check each entry in place."""
-        if not isinstance(value, list):
-            errors[path] = "Must be a list."
-            return []
-        if len(value) > self.max_items:
-            errors[path] = f"At most {self.max_items} entries."
-            return []
-        found = []
-        for index, item in enumerate(value):
-            place = f"{path}.{index}"
-            result = self.item.clean(item, place, errors)
-            if result is None and not any(k == place or k.startswith(place + ".") for k in errors):
-                errors[place] = self.item.missing
-            found.append(result)
-        return found
-
-    def dump(self, value):
-        """A plain list."""
-        return list(value or [])
-
-    def schema(self):
-        """An array with its limit and its entries' schema."""
-        return {"type": "array", "maxItems": self.max_items, "items": self.item.json_schema()}
-
-    def json_schema(self):
-        """A list is never null (empty when none)."""
-        return self.schema() | ({"description": self.description} if self.description else {})
+def entries(item: Field | None = None, description: str = "") -> ListOf:
+    """Return one list of the plan: at most 10 entries (a list is never null, empty when none)."""
+    return ListOf(
+        item=item or entry(),
+        max_items=ENTRIES_MAX,
+        nullable=False,
+        description=description,
+    )
 
 
 def contact(description: str = "") -> Group:
@@ -148,17 +115,18 @@ class Structure(Field):
         return self.group.schema()
 
 
-SAFETY_PLAN = RecordSpec(
+SAFETY_PLAN = BodySpec(
     name="safety plan",
     fields={
-        "warning_signs": Entries(description="Signs that a crisis may be starting"),
-        "coping": Entries(description="Things I can do on my own"),
-        "distractions": Entries(description="People and places that help or distract"),
-        "helpers": Entries(item=contact(), description="People I can ask for help"),
-        "professionals": Entries(item=contact(), description="Clinicians and services to call"),
-        "safe_environment": Entries(description="How I make my surroundings safer"),
-        "reasons": Entries(description="What matters most to me"),
+        "warning_signs": entries(description="Signs that a crisis may be starting"),
+        "coping": entries(description="Things I can do on my own"),
+        "distractions": entries(description="People and places that help or distract"),
+        "helpers": entries(contact(), "People I can ask for help"),
+        "professionals": entries(contact(), "Clinicians and services to call"),
+        "safe_environment": entries(description="How I make my surroundings safer"),
+        "reasons": entries(description="What matters most to me"),
     },
+    message="Some entries need attention.",
 )
 LISTS = tuple(SAFETY_PLAN.fields)
 CONTACT_LISTS = ("helpers", "professionals")
@@ -170,7 +138,7 @@ CHECK_ITEM = Group(
 PREPARATION = Structure(
     group=Group(
         fields={
-            "checklist": Entries(item=CHECK_ITEM, max_items=CHECKLIST_MAX),
+            "checklist": ListOf(item=CHECK_ITEM, max_items=CHECKLIST_MAX, nullable=False),
             "ride_home": contact("Who takes me home"),
         },
         message='Preparation is an object like {"checklist": [], "ride_home": {"name": "Sam"}}.',

@@ -1,13 +1,12 @@
-"""The settings form (Flask-WTF adds CSRF); the rules live in settings.services."""
+"""The settings form (Flask-WTF adds CSRF), made from the declaration in settings.rules."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import BooleanField, SelectChoice, SelectField
 
-from .. import crisis
-from ..instruments import INSTRUMENTS
-from .services import DEFAULT_SCHEDULES, DISPLAY_NAME_MAX, THEMES, WEEK_STARTS
+from ..form_controls import control, controls
+from .rules import DEFAULT_SCHEDULES, SETTINGS
 
+# Presets the page offers (the declaration's range holds them; the API takes any day in it).
 EVERY_CHOICES = [
     SelectChoice(7, "Every week"),
     SelectChoice(14, "Every 14 days"),
@@ -19,42 +18,28 @@ SCHEDULE_LABELS = {
     "pcl5": "PCL-5 (PTSD symptoms)",
     "who5": "WHO-5 (well-being, past 2 weeks)",
 }
+# How some settings look on the page; what each accepts is declared in settings.rules.
+LOOKS = {
+    "display_name": {"autocomplete": "name"},
+    "timezone": {
+        "typed": True,
+        "list": "timezones",
+        "autocomplete": "off",
+        "data-detect-timezone-offer": "",
+    },
+    "region": {"before": (("", "From my time zone"),)},
+    "theme": {"radio": True},
+}
 
 
 class SettingsForm(FlaskForm):
     """Every setting on one page."""
 
-    display_name = StringField(
-        "Your name (used on the report and the share view; optional)",
-        validators=[Optional(), Length(max=DISPLAY_NAME_MAX)],
-        render_kw={"autocomplete": "name", "maxlength": DISPLAY_NAME_MAX},
-    )
-    timezone = StringField(
-        "Time zone",
-        render_kw={"list": "timezones", "autocomplete": "off", "data-detect-timezone-offer": ""},
-    )
-    region = SelectField(
-        "Crisis lines for",
-        choices=[
-            SelectChoice("", "From my time zone"),
-            *(SelectChoice(code, name) for code, name in crisis.REGION_CHOICES),
-        ],
-    )
-    theme = RadioField("Theme", choices=[SelectChoice(*pair) for pair in THEMES.items()])
-    week_start = SelectField(
-        "First day of the week", choices=[SelectChoice(*pair) for pair in WEEK_STARTS.items()]
-    )
-    pcl5_form = RadioField(
-        "PCL-5 form",
-        choices=[
-            SelectChoice("month", INSTRUMENTS["pcl5"].stem),
-            SelectChoice("week", INSTRUMENTS["pcl5w"].stem),
-        ],
-    )
 
-
-def add_schedule_fields() -> None:
-    """Give the form enabled / how often / after a session fields for each questionnaire."""
+def add_fields() -> None:
+    """Give the form a control per setting, and enabled / how often / after a session each."""
+    for name, made in controls(SETTINGS, LOOKS, skip=("schedules",)).items():
+        setattr(SettingsForm, name, made)
     for key in DEFAULT_SCHEDULES:
         label = SCHEDULE_LABELS[key]
         setattr(SettingsForm, f"{key}_enabled", BooleanField("Offer it on Today when due"))
@@ -68,18 +53,17 @@ def add_schedule_fields() -> None:
             f"{key}_after_session",
             BooleanField("Also restart the clock after each treatment session"),
         )
+    SettingsForm.pcl5_form = control(SETTINGS, "schedules.pcl5.form", "PCL-5 form", radio=True)
 
 
-add_schedule_fields()
+add_fields()
 
 
 def fill(form: SettingsForm, user, settings: dict) -> None:
     """Put the user's current settings into the form."""
-    form.display_name.data = settings["display_name"] or ""
-    form.timezone.data = user.timezone
-    form.region.data = user.region
-    form.theme.data = settings["theme"]
-    form.week_start.data = settings["week_start"]
+    for name in SETTINGS.fields:
+        if name != "schedules":
+            form[name].data = settings[name] if name in settings else getattr(user, name)
     for key, schedule in settings["schedules"].items():
         form[f"{key}_enabled"].data = schedule["enabled"]
         form[f"{key}_every"].data = schedule["every_days"]
@@ -98,11 +82,7 @@ def form_to_data(form: SettingsForm) -> dict:
         for key in DEFAULT_SCHEDULES
     }
     schedules["pcl5"]["form"] = form.pcl5_form.data
-    return {
-        "display_name": form.display_name.data,
-        "timezone": (form.timezone.data or "").strip(),
-        "region": form.region.data,
-        "theme": form.theme.data,
-        "week_start": form.week_start.data,
-        "schedules": schedules,
-    }
+    data = {name: form[name].data for name in SETTINGS.fields if name != "schedules"}
+    # A pasted zone may carry spaces around it.
+    data["timezone"] = (data["timezone"] or "").strip()
+    return {**data, "schedules": schedules}

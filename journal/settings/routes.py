@@ -6,17 +6,10 @@ from flask_login import current_user, login_required
 from .. import crisis
 from ..accounts.users import known_timezones
 from ..errors import Invalid
+from ..form_errors import show_service_errors
 from . import bp, services
 from .forms import SCHEDULE_LABELS, SettingsForm, fill, form_to_data
-
-
-def field_name(error_key: str) -> str:
-    """Map a service error key ("schedules.gad7.every_days") to the form field showing it."""
-    if error_key.startswith("schedules."):
-        parts = error_key.split(".")
-        suffix = {"every_days": "every", "form": "form"}.get(parts[-1], parts[-1])
-        return f"{parts[1]}_{suffix}" if len(parts) > 2 else f"{parts[1]}_enabled"
-    return error_key
+from .rules import SETTINGS
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -29,10 +22,7 @@ def index():
         try:
             services.update_settings(current_user, form_to_data(form))
         except Invalid as exc:
-            status = 422
-            for key, message in exc.fields.items():
-                field = form._fields.get(field_name(key))
-                (field.errors if field is not None else form.form_errors).append(message)
+            status = show_service_errors(form, exc, SETTINGS.form_field)
         else:
             flash("Settings saved.", "success")
             return redirect(url_for("settings.index"))

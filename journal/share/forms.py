@@ -1,32 +1,21 @@
-"""The form that makes a share link."""
+"""The form that makes a share link, made from the declaration in share.rules."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, StringField
-from wtforms.validators import InputRequired, Length, Optional
 
-from .services import EXPIRES_DEFAULT, EXPIRES_MAX, EXPIRES_MIN, LABEL_MAX
+from ..form_controls import control
+from .rules import SHARE
 
 
 class ShareForm(FlaskForm):
     """A date range, how long the link lives, and whether shared reflections go in."""
 
-    label = StringField(
-        "Label (only you see it), e.g. “for Dr. Rivera”",
-        validators=[Optional(), Length(max=LABEL_MAX)],
-        render_kw={"maxlength": LABEL_MAX, "autocomplete": "off"},
-    )
-    start = DateField("From", validators=[InputRequired()])
-    end = DateField("To", validators=[InputRequired()])
-    expires_in_days = IntegerField(
-        "Link works for (days)",
-        default=EXPIRES_DEFAULT,
-        validators=[InputRequired()],
-        render_kw={"min": EXPIRES_MIN, "max": EXPIRES_MAX, "inputmode": "numeric"},
-    )
+    label = control(SHARE, "label", autocomplete="off")
+    start = control(SHARE, "from", required=True)
+    end = control(SHARE, "to", required=True)
+    expires_in_days = control(SHARE, "expires_in_days", required=True)
     # Off by default, like each reflection's own switch: sharing writing is a choice.
-    include_reflections = BooleanField("Include reflections marked “include when sharing”")
-    # Off by default: without it the link says only whether a plan exists and when it changed.
-    include_safety_plan = BooleanField("Include my safety plan")
+    include_reflections = control(SHARE, "include_reflections")
+    include_safety_plan = control(SHARE, "include_safety_plan")
 
     def to_data(self) -> dict:
         """Return the form as the service's input."""

@@ -15,10 +15,12 @@ from ..accounts import events, web
 from ..dashboard import services as charts
 from ..errors import Invalid
 from ..export import report
+from ..form_errors import show_service_errors
 from ..instruments import ATTRIBUTION
 from ..records import user_today
 from . import services
 from .forms import ShareForm
+from .rules import SHARE
 
 bp = Blueprint("share", __name__)
 EXTRA_CHARTS = tuple(n for n in charts.CHART_NAMES if n not in report.REPORT_CHARTS)
@@ -42,8 +44,7 @@ def render_index(form: ShareForm, status: int = 200, created=None):
         links=[(link, services.status(link, now)) for link in links],
         created=created,
         zone=ZoneInfo(current_user.timezone),
-        expires_min=services.EXPIRES_MIN,
-        expires_max=services.EXPIRES_MAX,
+        expires=SHARE.field("expires_in_days"),
     ), status
 
 
@@ -60,16 +61,7 @@ def index():
     try:
         link, token = services.create_share(current_user, form.to_data())
     except Invalid as exc:
-        fields = {
-            "from": form.start,
-            "to": form.end,
-            "expires_in_days": form.expires_in_days,
-            "label": form.label,
-        }
-        for name, message in exc.fields.items():
-            field = fields.get(name)
-            (field.errors if field is not None else form.form_errors).append(message)
-        return render_index(form, 422)
+        return render_index(form, show_service_errors(form, exc, SHARE.form_field))
     events.record("share_created", current_user.id, share_id=str(link.id), **web.client())
     url = url_for("share.view", token=token, _external=True)
     fresh = ShareForm(formdata=None)

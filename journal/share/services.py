@@ -10,22 +10,20 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
 from .. import models, paging
 from ..errors import Invalid, NotFound
 from ..extensions import db
-from ..fields import clean_text
 from ..models import ShareLink, ShareOpen, User
-from ..records import iso, parse_date, user_today
+from ..records import iso, user_today
+from .rules import DEFAULT_RANGE_DAYS, SHARE
 
 TOKEN_BYTES = 32
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
-EXPIRES_DEFAULT, EXPIRES_MIN, EXPIRES_MAX = 14, 1, 90
-DEFAULT_RANGE_DAYS = 90
-LABEL_MAX = 80
+LABEL_MAX = SHARE.field("label").max_length
 NOT_FOUND = "This share link does not work: it may have expired or been revoked."
 
 
@@ -61,62 +59,33 @@ def share_to_dict(link: ShareLink, now: datetime | None = None) -> dict:
     }
 
 
-def expiry_days(value: object) -> int:
-    """Return the number of days a link lives (1-90, default 14), or raise Invalid."""
-    if value is None or value == "":
-        return EXPIRES_DEFAULT
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid("Some fields need attention.", {"expires_in_days": "A whole number."})
-    if not EXPIRES_MIN <= value <= EXPIRES_MAX:
-        message = f"From {EXPIRES_MIN} to {EXPIRES_MAX} days."
-        raise Invalid("Some fields need attention.", {"expires_in_days": message})
-    return value
+def link_range(values: dict, errors: dict, today: date) -> tuple[date | None, date | None]:
+    """Return a link's dates: to defaults to today and from to 90 days before; from <= to."""
+    end = values["to"] or (None if "to" in errors else today)
+    start = values["from"]
+    if start is None and end is not None and "from" not in errors:
+        start = end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    if start is not None and end is not None and start > end:
+        errors["from"] = "The start date is after the end date."
+    return start, end
 
 
 def clean_share(user: User, data: dict) -> dict:
     """Validate a new link's range, expiry and reflections switch; raise Invalid naming each."""
+    # A blank form field or JSON null is 'not given': the declared default applies.
+    given = {key: value for key, value in data.items() if value not in ("", None)}
     errors: dict[str, str] = {}
-    today = user_today(user)
-    end = start = None
-    try:
-        end = parse_date(data["to"], "to") if data.get("to") else today
-    except Invalid as exc:
-        errors.update(exc.fields)
-    try:
-        if data.get("from"):
-            start = parse_date(data["from"], "from")
-        elif end is not None:
-            start = end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
-    except Invalid as exc:
-        errors.update(exc.fields)
-    if start is not None and end is not None and start > end:
-        errors["from"] = "The start date is after the end date."
-    try:
-        days = expiry_days(data.get("expires_in_days"))
-    except Invalid as exc:
-        errors.update(exc.fields)
-    include = data.get("include_reflections", False)
-    if not isinstance(include, bool):
-        errors["include_reflections"] = "Must be true or false."
-    include_plan = data.get("include_safety_plan", False)
-    if not isinstance(include_plan, bool):
-        errors["include_safety_plan"] = "Must be true or false."
-    label = data.get("label")
-    if label is not None and not isinstance(label, str):
-        errors["label"] = "A label is text."
-    else:
-        label = " ".join((clean_text(label or "", "label", errors) or "").split()) or None
-        if label and len(label) > LABEL_MAX:
-            errors["label"] = f"Use at most {LABEL_MAX} characters."
+    values = SHARE.clean(given, errors)
+    start, end = link_range(values, errors, user_today(user))
     if errors:
-        raise Invalid("Some fields need attention.", errors)
+        raise Invalid(SHARE.message, errors)
     return {
         "start_date": start,
         "end_date": end,
-        "days": days,
-        "include_reflections": include,
-        "include_safety_plan": include_plan,
-        "label": label,
+        "days": values["expires_in_days"],
+        "include_reflections": values["include_reflections"],
+        "include_safety_plan": values["include_safety_plan"],
+        "label": values["label"],
     }
 
 
