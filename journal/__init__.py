@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from .pwa import bp as pwa_bp
     from .reflections.routes import bp as reflections_bp
     from .reminders import bp as reminders_bp
+    from .safety.routes import bp as safety_bp
     from .settings import bp as settings_bp
     from .share.routes import bp as share_bp
     from .timeline.routes import bp as timeline_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         settings_bp,
         reminders_bp,
         account_bp,
+        safety_bp,
     ):
         app.register_blueprint(blueprint)
     register_api(rest_api)

@@ -83,7 +83,7 @@ def import_json(file, email: str) -> None:
     click.echo(
         f"Restored into {email}: {counts['checkins']} check-ins, {counts['treatments']} "
         f"sessions, {counts['reflections']} reflections, {counts['share_links']} share links, "
-        "and the account's settings."
+        f"{'the safety plan, ' if counts['safety_plan'] else ''}and the account's settings."
     )
     if counts["share_links_skipped"]:
         click.echo(

@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from .crypto import Encrypted, identity_aad
@@ -204,6 +205,11 @@ class TreatmentSession(SyncedRecord, db.Model):
     notes_stored: Mapped[str | None] = mapped_column("notes", Text)
     notes = Encrypted("notes_stored")
     planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Session day (journal/safety/spec.py): the person's checklist and ride home, encrypted.
+    preparation_stored: Mapped[str | None] = mapped_column("preparation", Text)
+    preparation = Encrypted("preparation_stored", json_value=True, unreadable=None)
+    # The morning after: numbers only (sleep hours, dissociation 0-10, mood 0-10).
+    follow_up: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     user: Mapped[User] = relationship(back_populates="treatment_sessions")
     # No delete cascade: the database unlinks reflections (SET NULL) so writing is never lost.
@@ -246,6 +252,10 @@ class ShareLink(EncryptedRow, db.Model):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     include_reflections: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Off by default: a share says only whether a safety plan exists and when it last changed.
+    include_safety_plan: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=sa_false()
+    )
     # The patient's own name for the link ("for Dr. Rivera"); shown only to the patient.
     label_stored: Mapped[str | None] = mapped_column("label", Text)
     label = Encrypted("label_stored")

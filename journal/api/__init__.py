@@ -15,6 +15,7 @@ def require_login():
 def register(api: Api) -> None:
     """Register every API blueprint."""
     from ..dashboard.services import CHART_NAMES
+    from ..safety import api as safety
     from . import (
         account,
         auth,
@@ -46,6 +47,7 @@ def register(api: Api) -> None:
         two_step,
         exports,
         imports,
+        safety,
     )
     for module in modules:
         api.register_blueprint(module.bp)

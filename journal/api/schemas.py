@@ -374,6 +374,7 @@ class ShareOut(Schema):
     from_ = iso_string("date", attribute="from", data_key="from")
     to = iso_string("date")
     include_reflections = fields.Boolean()
+    include_safety_plan = fields.Boolean()
     created_at = iso_string("date-time")
     expires_at = iso_string("date-time")
     revoked_at = iso_string("date-time", allow_none=True)

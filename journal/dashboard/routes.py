@@ -8,11 +8,12 @@ from flask_login import current_user
 from .. import instruments
 from ..charts import durability
 from ..checkins import services as checkins
+from ..models import utcnow
 from ..records import user_today
 from ..reflections import services as reflections
 from ..reminders import due as reminders_due
 from ..settings import services as settings
-from . import ranges, services
+from . import ranges, services, session_day
 
 bp = Blueprint("dashboard", __name__)
 RECENT = 7
@@ -28,6 +29,8 @@ def index():
     chart_range = ranges.resolve(args.get("range"), args.get("from"), args.get("to"), today)
     todays_checkin = checkins.occupant(current_user, "daily", today)
     questionnaires = settings.due_list(current_user)
+    now = utcnow()
+    upcoming_session = session_day.upcoming(current_user, now)
     return render_template(
         "dashboard/index.html",
         today=today,
@@ -44,5 +47,11 @@ def index():
         chart_range=chart_range,
         ranges=ranges.RANGES,
         charts=services.CHART_TITLES,
+        upcoming_session=upcoming_session,
+        checklist=session_day.checklist(upcoming_session) if upcoming_session else None,
+        follow_up_session=session_day.needs_follow_up(current_user, now),
         since_session=durability.today_sentence(services.since_last_session(current_user, today)),
     )
+
+
+from . import session_routes  # noqa: E402, F401  (its views attach to this blueprint)

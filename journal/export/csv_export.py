@@ -10,6 +10,7 @@ starts with a quote, which makes the rule reversible: a reader drops one leading
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Iterator
 
@@ -61,6 +62,9 @@ def flatten(spec: RecordSpec, data: dict) -> dict:
             # Each kind says its joiner: a reflection's tags hold no comma (", "), a check-in's
             # may, so theirs are joined by " | " as Daylio joins activities.
             row[name] = declared.joiner.join(row[name])
+        elif isinstance(row.get(name), dict | list):
+            # A nested value a page edits whole (a session's preparation): one JSON cell.
+            row[name] = json.dumps(row[name], ensure_ascii=False)
     answers = row.pop("answers", None)
     if answers is not None:
         row.update({f"item_{n}": a for n, a in enumerate(answers, start=1)})

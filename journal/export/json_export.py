@@ -5,7 +5,8 @@ The document (format "mood-journal-export", version 1)::
     {"format": ..., "version": 1, "exported_at": ISO datetime,
      "account": {"email", "timezone", "region", "gad7_enabled", "display_name", "theme",
                  "week_start", "schedules"},
-     "checkins": [...], "treatments": [...], "reflections": [...], "share_links": [...]}
+     "checkins": [...], "treatments": [...], "reflections": [...], "share_links": [...],
+     "safety_plan": {...}}
 
 Records are the API's own serialisations (`checkin_to_dict`, `treatment_to_dict`,
 `reflection_to_dict`), oldest first, except that a check-in's crisis resources are replaced by
@@ -17,6 +18,9 @@ gives the same document except `exported_at` and `account.email` (the account re
 Share links travel as their SHA-256 token hash (never a token), dates, label, expiry, revocation
 and openings, so a restored link opens with the URL the therapist already has; a file without
 `share_links` (older exports) restores no links.
+
+The safety plan is `GET /api/v1/safety-plan`'s body; a file without one (older exports) or with
+empty lists restores no plan.
 """
 
 import json
@@ -36,6 +40,7 @@ from ..extensions import db
 from ..models import CheckIn, Reflection, ShareLink, ShareOpen, TreatmentSession, User
 from ..records import iso, parse_client_id, parse_date
 from ..reflections import services as reflections
+from ..safety import services as safety
 from ..settings.services import clean_settings, settings_dict
 from ..share import services as shares
 from ..treatments import services as treatments
@@ -110,6 +115,8 @@ def export_chunks(user: User, now: datetime | None = None) -> Iterator[str]:
     for n, link in enumerate(share_links(user)):
         yield ("," if n else "") + "\n" + json.dumps(export_share(link), ensure_ascii=False)
     yield "]"
+    plan = json.dumps(safety.plan_to_dict(safety.get_plan(user)), ensure_ascii=False)
+    yield f',\n"safety_plan": {plan}'
     yield "}\n"
 
 
@@ -162,11 +169,10 @@ def restore_share(user: User, item: dict, prefix: str) -> bool:
     if not isinstance(opens, list):
         raise Invalid(f"{prefix}: bad opens.", {f"{prefix}.opens": "A list of date-times."})
     include = item.get("include_reflections", False)
-    if not isinstance(include, bool):
-        message = "Must be true or false."
-        raise Invalid(
-            f"{prefix}: bad include_reflections.", {f"{prefix}.include_reflections": message}
-        )
+    include_plan = item.get("include_safety_plan", False)
+    for key, value in (("include_reflections", include), ("include_safety_plan", include_plan)):
+        if not isinstance(value, bool):
+            raise Invalid(f"{prefix}: bad {key}.", {f"{prefix}.{key}": "Must be true or false."})
     try:
         start = parse_date(item.get("from"), f"{prefix}.from")
         end = parse_date(item.get("to"), f"{prefix}.to")
@@ -178,6 +184,7 @@ def restore_share(user: User, item: dict, prefix: str) -> bool:
         start_date=start,
         end_date=end,
         include_reflections=include,
+        include_safety_plan=include_plan,
         label=label,
         created_at=moment(item, "created_at", prefix, required=True),
         expires_at=moment(item, "expires_at", prefix, required=True),
@@ -283,6 +290,25 @@ def add_records(user: User, document: dict) -> dict[str, int]:
     return counts
 
 
+def restore_safety_plan(user: User, document: dict) -> int:
+    """Restore the file's safety plan (same rules as the API), keeping when it last changed."""
+    item = document.get("safety_plan")
+    if item is None:
+        return 0
+    if not isinstance(item, dict):
+        raise Invalid("safety_plan must be an object.", {"safety_plan": "An object."})
+    try:
+        plan = safety.save_plan(user, {k: v for k, v in item.items() if k != "updated_at"})
+    except Invalid as exc:
+        raise prefixed(exc, "safety_plan") from None
+    if not safety.has_content(plan):
+        safety.delete_plan(user)
+        return 0
+    if (changed := moment(item, "updated_at", "safety_plan")) is not None:
+        plan.updated_at = changed
+    return 1
+
+
 def import_document(user: User, document: object) -> dict[str, int]:
     """Restore an export into an empty account in one transaction; return counts per type."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -301,6 +327,7 @@ def import_document(user: User, document: object) -> dict[str, int]:
         apply_account(user, account)
         counts = add_records(user, document)
         counts["share_links"], counts["share_links_skipped"] = add_share_links(user, document)
+        counts["safety_plan"] = restore_safety_plan(user, document)
         db.session.flush()  # a duplicate shows here, as a 422, not when the request commits
     except IntegrityError:
         # The whole import fails: end the aborted transaction now, so the error page can read.

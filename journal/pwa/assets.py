@@ -32,6 +32,7 @@ OFFLINE_PAGES = (
     ("reflections.index", {}),
     ("timeline.index", {}),
     ("pages.help", {}),
+    ("safety.page", {}),
     ("pwa.pending", {}),
 )
 

@@ -15,6 +15,7 @@ from ..fields import clean_text
 from ..models import CheckIn, Reflection, TreatmentSession, User
 from ..records import parse_date, user_today
 from ..reflections import rules as reflection_rules
+from ..safety import services as safety_services
 from ..treatments import rules as treatment_rules
 from ..treatments import services as treatments
 from .content import (
@@ -293,6 +294,7 @@ def build_report(
     now: datetime | None = None,
     limits: Limits = PDF_LIMITS,
     paper: str = "a4",
+    include_safety_plan: bool = False,
 ) -> tuple[Report, ChartData]:
     """Gather the report's numbers and tables; return it with the analysis its charts share."""
     # The header keeps the chosen dates; a range reaching back before the first entry is drawn
@@ -327,6 +329,7 @@ def build_report(
         reflections=reflections,
         reflections_total=reflections_total,
         limits=limits,
+        safety_plan=safety_services.report_part(user, include_safety_plan),
     )
     return report, data
 

@@ -119,6 +119,8 @@ class Report:
     reflections: list[SharedReflection]
     reflections_total: int
     limits: Limits
+    # Whether a safety plan exists and when it changed; its lists only when the share includes it.
+    safety_plan: dict | None = None
 
     @property
     def item9_shown(self) -> list[Item9Flag]:

@@ -15,6 +15,7 @@ class ShareForm(FlaskForm):
     expires_in_days = control(SHARE, "expires_in_days", required=True)
     # Off by default, like each reflection's own switch: sharing writing is a choice.
     include_reflections = control(SHARE, "include_reflections")
+    include_safety_plan = control(SHARE, "include_safety_plan")
 
     def to_data(self) -> dict:
         """Return the form as the service's input."""
@@ -23,5 +24,6 @@ class ShareForm(FlaskForm):
             "to": self.end.data,
             "expires_in_days": self.expires_in_days.data,
             "include_reflections": bool(self.include_reflections.data),
+            "include_safety_plan": bool(self.include_safety_plan.data),
             "label": self.label.data,
         }

@@ -93,7 +93,12 @@ def view(token: str):
     events.record("share_opened", link.user_id, share_id=str(link.id))
     owner = services.owner(link)
     the_report, _inputs = report.build_report(
-        owner, link.start_date, link.end_date, link.include_reflections, limits=report.FULL
+        owner,
+        link.start_date,
+        link.end_date,
+        link.include_reflections,
+        limits=report.FULL,
+        include_safety_plan=link.include_safety_plan,
     )
     html = render_template(
         "share/view.html",

@@ -36,5 +36,11 @@ SHARE = BodySpec(
             nullable=False,
             label="Include reflections marked “include when sharing”",
         ),
+        # Off by default: without it the link says only whether a plan exists and when it changed.
+        "include_safety_plan": Boolean(
+            description="Include the safety plan's content (else only that one exists)",
+            nullable=False,
+            label="Include my safety plan",
+        ),
     },
 )

@@ -49,6 +49,7 @@ def share_to_dict(link: ShareLink, now: datetime | None = None) -> dict:
         "from": iso(link.start_date),
         "to": iso(link.end_date),
         "include_reflections": link.include_reflections,
+        "include_safety_plan": link.include_safety_plan,
         "created_at": iso(link.created_at),
         "expires_at": iso(link.expires_at),
         "revoked_at": iso(link.revoked_at),
@@ -83,6 +84,7 @@ def clean_share(user: User, data: dict) -> dict:
         "end_date": end,
         "days": values["expires_in_days"],
         "include_reflections": values["include_reflections"],
+        "include_safety_plan": values["include_safety_plan"],
         "label": values["label"],
     }
 
@@ -98,6 +100,7 @@ def create_share(user: User, data: dict, now: datetime | None = None) -> tuple[S
         start_date=clean["start_date"],
         end_date=clean["end_date"],
         include_reflections=clean["include_reflections"],
+        include_safety_plan=clean["include_safety_plan"],
         label=clean["label"],
         created_at=now,
         expires_at=now + timedelta(days=clean["days"]),

@@ -1,5 +1,6 @@
 """The session form: quick on a phone (big choices, side effects folded away until afterwards)."""
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -123,6 +125,9 @@ class TreatmentForm(FlaskForm):
         validators=[Optional()],
         render_kw={**TREATMENT.attrs("notes"), "rows": 4},
     )
+    # Edited on Today's session-day cards; carried through this form so saving it keeps them.
+    preparation_json = HiddenField()
+    follow_up_json = HiddenField()
 
 
 TEXT_AND_CHOICES = (
@@ -136,6 +141,10 @@ TEXT_AND_CHOICES = (
     "notes",
     "dose_unit",
 )
+
+
+# Session-day values the form carries unchanged (hidden JSON), as the offline form does.
+CARRIED = ("preparation", "follow_up")
 
 
 def blank_to_none(value: str | None) -> str | None:
@@ -164,7 +173,19 @@ def form_to_data(form: TreatmentForm, zone: ZoneInfo) -> dict:
     }
     for name, (when, part) in BP_FIELDS.items():
         data.setdefault(when, {})[part] = form[name].data
+    for name in CARRIED:
+        data[name] = from_json(form[f"{name}_json"].data)
     return data
+
+
+def from_json(text: str | None) -> object:
+    """Return a carried JSON value; text that is not JSON goes on so the rules name the field."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def fill_form(form: TreatmentForm, treatment: TreatmentSession, zone: ZoneInfo) -> None:
@@ -181,6 +202,9 @@ def fill_form(form: TreatmentForm, treatment: TreatmentSession, zone: ZoneInfo) 
         form[name].data = effects.get(name, "")
     for name, (when, part) in BP_FIELDS.items():
         form[name].data = (getattr(treatment, when) or {}).get(part)
+    for name in CARRIED:
+        value = getattr(treatment, name)
+        form[f"{name}_json"].data = json.dumps(value, ensure_ascii=False) if value else ""
 
 
 def fill_now(form: TreatmentForm, zone: ZoneInfo, now: datetime) -> None:

@@ -25,6 +25,7 @@ from ..fields import (
     RecordSpec,
     Text,
 )
+from ..safety.spec import FOLLOW_UP, PREPARATION
 
 MEDICATIONS = {"ketamine": "Ketamine", "esketamine": "Esketamine", "other": "Other"}
 ROUTES = {
@@ -111,6 +112,8 @@ TREATMENT = RecordSpec(
         "bp_before": blood_pressure("bp_before"),
         "bp_after": blood_pressure("bp_after"),
         "notes": Text(max_length=20000),
+        "preparation": PREPARATION,
+        "follow_up": FOLLOW_UP,
     },
     outputs={
         # Shown on the user's wall clock, stored in UTC.

@@ -4,6 +4,7 @@ import * as sw from './sw-client.js';
 import { enhanceForm } from './offline-form.js';
 import * as onDevice from './on-device.js';
 import * as pending from './pending.js';
+import { refresh as refreshSafetyPlan } from './safety-plan.js';
 import { refresh as refreshPush } from './push-client.js';
 import * as status from './sync-status.js';
 
@@ -98,6 +99,7 @@ function startOffline(page) {
 
 detectTimezone();
 watchSafetyItem();
+refreshSafetyPlan();
 enhanceShareLink();
 offerDeviceZone();
 startOffline(pageConfig());

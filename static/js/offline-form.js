@@ -142,6 +142,11 @@ function readField(form, name, spec, page) {
     }
     case 'tags':
       return value(form, input).split(',').map((t) => t.trim()).filter(Boolean);
+    case 'json': {
+      // A value edited elsewhere (session day), carried as it is; bad JSON goes on as text.
+      const text = value(form, input);
+      try { return text ? JSON.parse(text) : null; } catch { return text; }
+    }
     case 'group':
       return Object.fromEntries(
         Object.entries(spec.fields).map(([key, sub]) => [key, readField(form, key, sub, page)]),

@@ -278,7 +278,8 @@ function signOut() {
   });
 }
 
-/** Store the chart data a stored page draws (its data-src URLs), so the page draws offline too.
+/** Store the chart data a stored page draws (its data-src URLs), so the page draws offline too;
+ * a crisis box names the person's safety plan this way, so the plan is there offline as well.
  *
  * Signed-in answers are Cache-Control: no-store, so the browser's HTTP cache no longer holds
  * charts a page fetched before this worker controlled it; only this cache can. */

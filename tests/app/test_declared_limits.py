@@ -21,6 +21,16 @@ from journal.settings.rules import SETTINGS
 from journal.share.rules import SHARE
 from journal.treatments.rules import TREATMENT
 
+# A session's preparation and follow-up are edited on Today's session-day cards; the session form
+# only carries them through, unchanged, as hidden JSON (tests/app/test_session_day.py).
+SESSION_DAY = (
+    "preparation.checklist.0.text",
+    "preparation.ride_home.name",
+    "preparation.ride_home.phone",
+    "follow_up.sleep_hours",
+    "follow_up.dissociation",
+    "follow_up.mood",
+)
 LIMITS = ("maxLength", "minLength", "minimum", "maximum", "enum", "pattern")
 # Values a body may send to mean "not given" (a select's blank option, "auto").
 UNSET = {"", "auto"}
@@ -164,7 +174,7 @@ DAILY_ITEMS = {"answers.0": [f"item{n}" for n in range(1, 10)]}
         ("/settings/account/password", "PasswordChangeIn", PASSWORD_CHANGE, (), None),
         ("/settings/account/email", "EmailChangeIn", EMAIL_CHANGE, (), None),
         ("/checkins/new", "CheckInIn", CHECKIN, ("instrument", "tags.0"), DAILY_ITEMS),
-        ("/treatments/new", "TreatmentIn", TREATMENT, (), None),
+        ("/treatments/new", "TreatmentIn", TREATMENT, SESSION_DAY, None),
         ("/reflections/new", "ReflectionIn", REFLECTION, ("tags.0",), None),
     ],
 )

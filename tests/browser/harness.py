@@ -89,6 +89,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("report", "/export/report", signed_in=True),
     PageSpec("shares", "/shares/", signed_in=True),
     PageSpec("pending", "/pending", signed_in=True),
+    PageSpec("safety-plan", "/safety-plan", signed_in=True),
     PageSpec("forgot", "/auth/forgot"),
     PageSpec("account", "/settings/account", signed_in=True),
     PageSpec("account-password", "/settings/account/password", signed_in=True),
