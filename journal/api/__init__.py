@@ -15,7 +15,6 @@ def require_login():
 def register(api: Api) -> None:
     """Register every API blueprint."""
     from ..dashboard.services import CHART_NAMES
-    from ..safety import api as safety
     from . import (
         account,
         auth,
@@ -27,6 +26,7 @@ def register(api: Api) -> None:
         openapi,
         reflections,
         reminders,
+        safety,
         settings,
         shares,
         treatments,

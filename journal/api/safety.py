@@ -3,11 +3,11 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from ..api import require_login
-from ..api.schemas import body_schema, iso_string, response_schema
 from ..extensions import db
-from . import services
-from .spec import SAFETY_PLAN
+from ..safety import services
+from ..safety.spec import SAFETY_PLAN
+from . import require_login
+from .schemas import body_schema, iso_string, response_schema
 
 bp = Blueprint("api_safety", __name__, url_prefix="/api/v1", description="Safety plan")
 bp.before_request(require_login)
