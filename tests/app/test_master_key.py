@@ -74,7 +74,7 @@ def gunicorn(url: str, port: int, instance: Path, master_key: str | None) -> sub
 
 def outcome(server: subprocess.Popen, port: int) -> tuple[int | None, str]:
     """Wait until the server exits or answers /healthz 200; return (exit code or None, output)."""
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # a worker boots in 40 s on a busy two-core machine
     while time.monotonic() < deadline and server.poll() is None:
         try:
             if request(port, "GET", "/healthz")[0] == 200:
