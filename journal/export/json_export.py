@@ -149,12 +149,8 @@ def moment(item: dict, field: str, prefix: str, required: bool = False) -> datet
     return parsed
 
 
-def restore_share(user: User, item: dict, prefix: str) -> bool:
-    """Add one share link from the file, with its openings, as it was; False if skipped.
-
-    A link whose token hash this server already holds (the same export imported into a second
-    account here) is skipped: one URL can open only one account's data.
-    """
+def share_fields(item: dict, prefix: str) -> dict:
+    """Check a share link's plain fields from the file; raise Invalid naming the first bad one."""
     token_hash = item.get("token_sha256")
     if not isinstance(token_hash, str) or not re.fullmatch(r"[0-9a-f]{64}", token_hash):
         message = "64 lowercase hex digits."
@@ -168,11 +164,21 @@ def restore_share(user: User, item: dict, prefix: str) -> bool:
     opens = item.get("opens", [])
     if not isinstance(opens, list):
         raise Invalid(f"{prefix}: bad opens.", {f"{prefix}.opens": "A list of date-times."})
-    include = item.get("include_reflections", False)
-    include_plan = item.get("include_safety_plan", False)
-    for key, value in (("include_reflections", include), ("include_safety_plan", include_plan)):
+    flags = {key: item.get(key, False) for key in ("include_reflections", "include_safety_plan")}
+    for key, value in flags.items():
         if not isinstance(value, bool):
             raise Invalid(f"{prefix}: bad {key}.", {f"{prefix}.{key}": "Must be true or false."})
+    return {"token_hash": token_hash, "label": label, "count": count, "opens": opens, **flags}
+
+
+def restore_share(user: User, item: dict, prefix: str) -> bool:
+    """Add one share link from the file, with its openings, as it was; False if skipped.
+
+    A link whose token hash this server already holds (the same export imported into a second
+    account here) is skipped: one URL can open only one account's data.
+    """
+    plain = share_fields(item, prefix)
+    token_hash, count, opens = plain["token_hash"], plain["count"], plain["opens"]
     try:
         start = parse_date(item.get("from"), f"{prefix}.from")
         end = parse_date(item.get("to"), f"{prefix}.to")
@@ -183,9 +189,9 @@ def restore_share(user: User, item: dict, prefix: str) -> bool:
         token_hash=token_hash,
         start_date=start,
         end_date=end,
-        include_reflections=include,
-        include_safety_plan=include_plan,
-        label=label,
+        include_reflections=plain["include_reflections"],
+        include_safety_plan=plain["include_safety_plan"],
+        label=plain["label"],
         created_at=moment(item, "created_at", prefix, required=True),
         expires_at=moment(item, "expires_at", prefix, required=True),
         revoked_at=moment(item, "revoked_at", prefix),

@@ -123,8 +123,8 @@ def merge(parsed: Parsed, moods: dict[str, int]) -> list[Day]:
     return [d for d in days if d is not None]
 
 
-def merge_day(day: date, entries: list[Entry], by_key: dict, parsed: Parsed) -> Day | None:
-    """Merge one date's entries; skip (and note) a date with no mood at all."""
+def day_values(entries: list[Entry], by_key: dict) -> tuple[list[int], bool]:
+    """Return the mood values of a date's entries, and whether a label had no value."""
     values, blocked = [], False
     for entry in entries:
         if entry.mood is not None:
@@ -133,16 +133,27 @@ def merge_day(day: date, entries: list[Entry], by_key: dict, parsed: Parsed) -> 
             value = by_key.get(label_key(entry.mood_label))
             blocked = blocked or value is None
             values += [] if value is None else [value]
-    line = min(entry.line for entry in entries)
-    if not values and not blocked:
-        parsed.skip(line, f"No mood on {day.isoformat()} (a daily check-in needs one).")
-        return None
-    parts = [text for e in entries for text in (e.title.strip(), e.note.strip()) if text]
+    return values, blocked
+
+
+def day_tags(entries: list[Entry]) -> list[str]:
+    """Return the union of a date's tags, spaces tidied, in first-seen order, case folded."""
     tags: dict[str, str] = {}
     for entry in entries:
         for tag in entry.tags:
             if tag.strip():
                 tags.setdefault(" ".join(tag.split()).casefold(), " ".join(tag.split()))
+    return list(tags.values())
+
+
+def merge_day(day: date, entries: list[Entry], by_key: dict, parsed: Parsed) -> Day | None:
+    """Merge one date's entries; skip (and note) a date with no mood at all."""
+    values, blocked = day_values(entries, by_key)
+    line = min(entry.line for entry in entries)
+    if not values and not blocked:
+        parsed.skip(line, f"No mood on {day.isoformat()} (a daily check-in needs one).")
+        return None
+    parts = [text for e in entries for text in (e.title.strip(), e.note.strip()) if text]
     mood = half_up_mean(values) if values else None
     note = "\n\n".join(parts) or None
-    return Day(day, line, mood, note, list(tags.values()), blocked)
+    return Day(day, line, mood, note, day_tags(entries), blocked)
