@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from .scores import EPS, MID, ONE_DAY, Record, done_sessions
 
 
-def _series(daily: Iterable[Record]) -> tuple[list[date], list[int]]:
-    """Return the check-in dates and totals as parallel lists, oldest first."""
-    ordered = sorted((c["date"], c["total"]) for c in daily)
+def _series(daily: Iterable[Record], key: str = "total") -> tuple[list[date], list[int]]:
+    """Return the check-in dates and `key` values as parallel lists, oldest first, gaps skipped."""
+    ordered = sorted((c["date"], c[key]) for c in daily if c.get(key) is not None)
     return [d for d, _ in ordered], [t for _, t in ordered]
 
 
@@ -35,10 +35,14 @@ def _slice(days: Sequence[date], start: date, end: date) -> range:
 
 
 def session_windows(
-    daily: Sequence[Record], sessions: Sequence[Record], before: int = 3, after: int = 14
+    daily: Sequence[Record],
+    sessions: Sequence[Record],
+    before: int = 3,
+    after: int = 14,
+    key: str = "total",
 ) -> list[Record]:
-    """Return each session's check-in totals by day offset, from -before to +after."""
-    days, totals = _series(daily)
+    """Return each session's check-in `key` values (totals or moods) by day offset."""
+    days, totals = _series(daily, key)
     done = done_sessions(sessions)
     dates = [s["date"] for s in done]
     windows = []

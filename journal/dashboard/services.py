@@ -136,7 +136,7 @@ def load_inputs(
     for instrument, day, total, mood, text in db.session.execute(checkins):
         if instrument != "daily":
             validated.append({"date": day, "instrument": instrument, "total": total})
-        elif total is not None:  # a mood-only or partly answered day is not analysed
+        elif total is not None or mood is not None:  # a day with neither is not a day
             daily.append({"date": day, "total": total, "mood": mood})
             texts.append(text or "null")
     # One json.loads for all the answers: one call per row cost more than the query.
