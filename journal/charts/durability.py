@@ -185,7 +185,7 @@ def _cut_sentence(cut: list[analysis.Record]) -> str:
 def _sentences(data: ChartData, details: bool) -> str:
     """Write the durability sentences, with or without the per-group and cut-short details."""
     if not measured(data):
-        return speak(EMPTY, data.clinician)
+        return speak(words.SCORES_ONLY if data.window_key == "mood" else EMPTY, data.clinician)
     info = summary(data)
     parts = _complete_sentences(info, details)
     if details and info["cut"]:
