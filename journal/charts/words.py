@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-
 # The empty state of a chart that compares totals, for a person whose days have a mood alone.
 SCORES_ONLY = (
     "This chart compares daily PHQ-9-style scores, which need all nine questions answered. "
