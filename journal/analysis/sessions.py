@@ -187,12 +187,17 @@ def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
 def since_last_session(
     daily: Sequence[Record], sessions: Sequence[Record], today: date
 ) -> Record | None:
-    """Return the day count since the last session and how the 3-day mean moved, or None."""
+    """Return the day count since the last session and how the 3-day mean moved, or None.
+
+    The mean is of daily totals; when the last 6 days have none, of moods (`measure` says which).
+    """
     done = [s for s in done_sessions(sessions) if s["date"] <= today]
     if not done:
         return None
     last = done[-1]
-    by_day = {c["date"]: c["total"] for c in daily if c.get("total") is not None}
+    recent = [c for c in daily if today - timedelta(days=5) <= c["date"] <= today]
+    measure = "mood" if all(c.get("total") is None for c in recent) else "total"
+    by_day = {c["date"]: c[measure] for c in recent if c.get(measure) is not None}
     now = _mean_between(by_day, today - timedelta(days=2), today)
     earlier = _mean_between(by_day, today - timedelta(days=5), today - timedelta(days=3))
     trend = None
@@ -205,4 +210,5 @@ def since_last_session(
         "mean": now,
         "earlier": earlier,
         "trend": trend,
+        "measure": measure,
     }

@@ -163,13 +163,13 @@ def since_last_session(user: User, today: date) -> dict | None:
     if last is None:
         return None
     recent = db.session.execute(
-        select(CheckIn.local_date, CheckIn.total).where(
+        select(CheckIn.local_date, CheckIn.total, CheckIn.mood).where(
             CheckIn.user_id == user.id,
             CheckIn.instrument == "daily",
             CheckIn.local_date.between(today - timedelta(days=5), today),
         )
     )
-    daily = [{"date": row.local_date, "total": row.total} for row in recent]
+    daily = [{"date": row.local_date, "total": row.total, "mood": row.mood} for row in recent]
     session = {"date": last.local_date, "started_at": last.started_at, "planned": False}
     return analysis.since_last_session(daily, [session], today)
 

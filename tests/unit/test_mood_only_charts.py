@@ -5,7 +5,7 @@ import json
 import pytest
 
 from journal import analysis, charts
-from journal.charts import CHART_NAMES, timeline
+from journal.charts import CHART_NAMES, durability, timeline
 from tests.unit.test_charts import build, build_json, checkin, data_for, day, session
 
 
@@ -153,3 +153,20 @@ def test_analysis_skips_missing_totals():
     assert change["before_mean"] == 9 and change["before_n"] == 1 and change["after_mean"] is None
     assert analysis.durability(daily, first, day(20))[0]["pre"] == 9
     assert analysis.since_last_session(daily, first, day(11))["mean"] is None
+
+
+def test_today_sentence_speaks_of_mood_when_recent_days_have_no_total():
+    """Where today stands after a session reads moods when the last 6 days hold no total."""
+    daily = [mood_day(day(n), 3) for n in (5, 6, 7)] + [mood_day(day(n), 7) for n in (8, 9, 10)]
+    info = analysis.since_last_session(daily, [session(day(2))], day(10))
+    assert (info["measure"], info["mean"], info["earlier"], info["trend"]) == (
+        "mood",
+        7,
+        3,
+        "rising",
+    )
+    sentence = durability.today_sentence(info)
+    assert "Your 3-day mean mood is 7, rising" in sentence
+    scored = [*daily, checkin(day(9), 12)]
+    info = analysis.since_last_session(scored, [session(day(2))], day(10))
+    assert (info["measure"], info["mean"], info["earlier"]) == ("total", 12, None)
