@@ -95,3 +95,20 @@ def test_a_mood_changes_the_cached_charts(auth_api, user):
     assert squares(chart(auth_api, "calendar")["data"][0]) == [5]
     put_mood(auth_api, today, 9)
     assert sorted(squares(chart(auth_api, "calendar")["data"][0])) == [5, 9]
+
+
+def test_report_charts_and_today_work_for_mood_only_days(auth_api, user):
+    """The report, every chart and Today's summary read a mood-only history with a session."""
+    today = user_today(user)
+    for k in range(8):
+        put_mood(auth_api, today - timedelta(days=k), 7 if k < 3 else 3)
+    started = (today - timedelta(days=4)).isoformat() + "T10:00:00-06:00"
+    session = {"started_at": started, "route": "iv"}
+    assert auth_api.put(f"/api/v1/treatments/{new_id()}", session).status_code in (200, 201)
+    for name in ("around-sessions", "session-change", "durability", "items"):
+        assert chart(auth_api, name)["caption"]
+    assert "mood" in chart(auth_api, "around-sessions")["layout"]["yaxis"]["title"]["text"].lower()
+    html = auth_api.get("/export/report?reflections=1").get_data(as_text=True)
+    assert "8 daily check-ins" in html
+    page = auth_api.get("/").get_data(as_text=True)
+    assert "Your 3-day mean mood is 7, rising" in page
