@@ -133,7 +133,7 @@ def _span(data: ChartData) -> tuple[date, date]:
 
 def _mood_layer(heat: dict[str, Any], mood_z: list) -> dict[str, Any]:
     """Return the squares of mood-only days, on the mood scale, over the score's heat map."""
-    # The day numbers are drawn once, by the layer below.
+    # The day numbers are drawn once, by the layer above.
     layer = {k: v for k, v in heat.items() if k not in ("text", "texttemplate", "textfont")}
     return {
         **layer,
@@ -172,9 +172,9 @@ def figure(data: ChartData) -> style.Spec:
     }
     if grid["short"]:
         heat.update(text=grid["text"], texttemplate="%{text}", textfont={"size": 11})
-    traces = [heat]
-    if grid["mood_z"] is not None:
-        traces.append(_mood_layer(heat, grid["mood_z"]))
+    # Mood-only days lie under the score's layer: its empty squares let them show, and its day
+    # numbers are drawn on top of both.
+    traces = [heat] if grid["mood_z"] is None else [_mood_layer(heat, grid["mood_z"]), heat]
     cols, labels, hovers = grid["marks"]
     if cols:
         traces.append(

@@ -69,7 +69,7 @@ def test_moods_and_full_days_are_both_drawn(auth_api, user):
     timeline = chart(auth_api, "timeline")
     assert sorted(traces_with(timeline, "Daily score")[0]["y"]) == [9, 18]
     assert sorted(traces_with(timeline, "Mood:")[0]["y"]) == [2, 4, 6, 7]
-    score, mood = [t for t in chart(auth_api, "calendar")["data"] if t["type"] == "heatmap"]
+    mood, score = [t for t in chart(auth_api, "calendar")["data"] if t["type"] == "heatmap"]
     assert sorted(squares(score)) == [9, 18]
     assert sorted(squares(mood)) == [2, 4]
 

@@ -84,7 +84,7 @@ def test_calendar_with_scores_draws_mood_only_days_in_a_mood_layer():
     data = data_for([*MOODS, *full], start=day(1), end=day(30))
     text, caption = build_json("calendar", data)
     heats = [t for t in json.loads(text)["data"] if t["type"] == "heatmap"]
-    score, mood = heats
+    mood, score = heats  # the mood layer under the score's, whose day numbers stay on top
     assert score["zmax"] == 27 and mood["zmax"] == 10 and mood["showscale"] is False
     assert sorted(v for row in score["z"] for v in row if v is not None) == [20, 20]
     assert sorted(v for row in mood["z"] for v in row if v is not None) == sorted(
