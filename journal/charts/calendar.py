@@ -131,18 +131,25 @@ def _span(data: ChartData) -> tuple[date, date]:
     return first, last
 
 
-def _mood_layer(heat: dict[str, Any], mood_z: list) -> dict[str, Any]:
-    """Return the squares of mood-only days, on the mood scale, over the score's heat map."""
-    # The day numbers are drawn once, by the layer above.
-    layer = {k: v for k, v in heat.items() if k not in ("text", "texttemplate", "textfont")}
-    return {
-        **layer,
-        "name": "Mood only",
-        "z": mood_z,
-        "zmax": 10,
-        "colorscale": MOOD_SCALE,
-        "showscale": False,
-    }
+def _mood_layer(heat: dict[str, Any], mood_z: list) -> list[dict[str, Any]]:
+    """Return the squares of mood-only days, on the mood scale, under the score's heat map.
+
+    Each layer writes the day numbers of its own squares, so each number gets a colour that
+    reads on its square; the score's layer (`heat`) loses those of the mood-only days.
+    """
+    layer = {**heat, "name": "Mood only", "z": mood_z, "zmax": 10}
+    layer.update(colorscale=MOOD_SCALE, showscale=False)
+    if "text" in heat:
+        numbers = heat["text"]
+        layer["text"] = [
+            [t if m is not None else "" for t, m in zip(row, moods, strict=True)]
+            for row, moods in zip(numbers, mood_z, strict=True)
+        ]
+        heat["text"] = [
+            [t if m is None else "" for t, m in zip(row, moods, strict=True)]
+            for row, moods in zip(numbers, mood_z, strict=True)
+        ]
+    return [layer]
 
 
 def figure(data: ChartData) -> style.Spec:
@@ -172,9 +179,8 @@ def figure(data: ChartData) -> style.Spec:
     }
     if grid["short"]:
         heat.update(text=grid["text"], texttemplate="%{text}", textfont={"size": 11})
-    # Mood-only days lie under the score's layer: its empty squares let them show, and its day
-    # numbers are drawn on top of both.
-    traces = [heat] if grid["mood_z"] is None else [_mood_layer(heat, grid["mood_z"]), heat]
+    # Mood-only days lie under the score's layer, whose empty squares let them show.
+    traces = [heat] if grid["mood_z"] is None else [*_mood_layer(heat, grid["mood_z"]), heat]
     cols, labels, hovers = grid["marks"]
     if cols:
         traces.append(

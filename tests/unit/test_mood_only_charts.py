@@ -91,6 +91,10 @@ def test_calendar_with_scores_draws_mood_only_days_in_a_mood_layer():
         c["mood"] for c in MOODS
     )
     assert "Mood: 2" in json.dumps(score["hovertext"])
+    # Each day number is written once, by the layer that colours its square (for contrast).
+    numbers = [t for layer in heats for row in layer["text"] for t in row if t]
+    assert sorted(numbers, key=int) == [str(n) for n in range(1, 31)]
+    assert {t for row in mood["text"] for t in row if t} == {str(n) for n in range(1, 21)}
     assert "mood alone is blue" in caption
 
 
