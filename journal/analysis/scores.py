@@ -75,7 +75,7 @@ def baseline(
     if window is None:
         return None
     start, end = window
-    values = [c["total"] for c in daily if start <= c["date"] <= end]
+    values = [c["total"] for c in daily if start <= c["date"] <= end and c.get("total") is not None]
     if not values:
         return None
     mean = statistics.fmean(values)

@@ -11,9 +11,9 @@ from datetime import date, timedelta
 from .scores import EPS, MID, ONE_DAY, Record, done_sessions
 
 
-def _series(daily: Iterable[Record]) -> tuple[list[date], list[int]]:
-    """Return the check-in dates and totals as parallel lists, oldest first."""
-    ordered = sorted((c["date"], c["total"]) for c in daily)
+def _series(daily: Iterable[Record], key: str = "total") -> tuple[list[date], list[int]]:
+    """Return the check-in dates and `key` values as parallel lists, oldest first, gaps skipped."""
+    ordered = sorted((c["date"], c[key]) for c in daily if c.get(key) is not None)
     return [d for d, _ in ordered], [t for _, t in ordered]
 
 
@@ -35,10 +35,14 @@ def _slice(days: Sequence[date], start: date, end: date) -> range:
 
 
 def session_windows(
-    daily: Sequence[Record], sessions: Sequence[Record], before: int = 3, after: int = 14
+    daily: Sequence[Record],
+    sessions: Sequence[Record],
+    before: int = 3,
+    after: int = 14,
+    key: str = "total",
 ) -> list[Record]:
-    """Return each session's check-in totals by day offset, from -before to +after."""
-    days, totals = _series(daily)
+    """Return each session's check-in `key` values (totals or moods) by day offset."""
+    days, totals = _series(daily, key)
     done = done_sessions(sessions)
     dates = [s["date"] for s in done]
     windows = []
@@ -183,12 +187,17 @@ def quartiles(values: Sequence[float]) -> tuple[float, float, float]:
 def since_last_session(
     daily: Sequence[Record], sessions: Sequence[Record], today: date
 ) -> Record | None:
-    """Return the day count since the last session and how the 3-day mean moved, or None."""
+    """Return the day count since the last session and how the 3-day mean moved, or None.
+
+    The mean is of daily totals; when the last 6 days have none, of moods (`measure` says which).
+    """
     done = [s for s in done_sessions(sessions) if s["date"] <= today]
     if not done:
         return None
     last = done[-1]
-    by_day = {c["date"]: c["total"] for c in daily if c.get("total") is not None}
+    recent = [c for c in daily if today - timedelta(days=5) <= c["date"] <= today]
+    measure = "mood" if all(c.get("total") is None for c in recent) else "total"
+    by_day = {c["date"]: c[measure] for c in recent if c.get(measure) is not None}
     now = _mean_between(by_day, today - timedelta(days=2), today)
     earlier = _mean_between(by_day, today - timedelta(days=5), today - timedelta(days=3))
     trend = None
@@ -201,4 +210,5 @@ def since_last_session(
         "mean": now,
         "earlier": earlier,
         "trend": trend,
+        "measure": measure,
     }

@@ -18,7 +18,13 @@ EMPTY = (
 )
 BEFORE, AFTER = 3, 14
 SCORE_MAX = 27
+MOOD_MAX = 10
 HEIGHT = 380
+# What the y axis reads: the daily score, or mood for a person who logs mood alone.
+MEASURES = {
+    "total": (SCORE_MAX, "Daily score (0-27)", "daily PHQ-9-style score"),
+    "mood": (MOOD_MAX, "Mood (0-10; higher = better)", "mood"),
+}
 
 
 def _session_lines(windows) -> dict[str, Any]:
@@ -53,6 +59,7 @@ def figure(data: ChartData) -> style.Spec:
     means = data.mean_by_offset
     if not means:
         return style.empty(caption(data))
+    top, axis_title, _what = MEASURES[data.window_key]
     offsets = [m["offset"] for m in means]
     band = {"type": "scatter", "x": offsets, "mode": "lines", "hoverinfo": "skip"}
     traces = [
@@ -90,7 +97,7 @@ def figure(data: ChartData) -> style.Spec:
             "type": "scatter",
             "name": "Session day",
             "x": [0, 0],
-            "y": [0, SCORE_MAX],
+            "y": [0, top],
             "mode": "lines",
             "hoverinfo": "skip",
             "line": {"color": style.DARK_GREY, "width": 2, "dash": "dash"},
@@ -107,8 +114,8 @@ def figure(data: ChartData) -> style.Spec:
             "fixedrange": True,
         },
         yaxis={
-            "title": {"text": "Daily score (0-27)"},
-            "range": [0, SCORE_MAX],
+            "title": {"text": axis_title},
+            "range": [0, top],
             "fixedrange": True,
         },
     )
@@ -120,8 +127,10 @@ def _values(windows: Sequence[Record], keep: Callable[[int], bool]) -> list[floa
     return [v for w in windows for off, v in w["points"] if keep(off)]
 
 
-def caption_around_sessions(windows: Sequence[Record], early: tuple[int, int] = (1, 3)) -> str:
-    """Compare scores on days `early` after sessions with the days before them (offset < 0)."""
+def caption_around_sessions(
+    windows: Sequence[Record], early: tuple[int, int] = (1, 3), key: str = "total"
+) -> str:
+    """Compare scores (or moods) on days `early` after sessions with the days before them."""
     if not any(w["points"] for w in windows):
         return EMPTY
     lo, hi = early
@@ -135,17 +144,17 @@ def caption_around_sessions(windows: Sequence[Record], early: tuple[int, int] = 
     if not pre or not post:
         return (
             "Log check-ins on the days just before and after your sessions to see how your "
-            "score moves around them."
+            f"{'mood' if key == 'mood' else 'score'} moves around them."
         )
     counted = sum(1 for w in windows if any(off < 0 or early_after(off) for off, _ in w["points"]))
     diff = statistics.fmean(post) - statistics.fmean(pre)
     plural = "session" if counted == 1 else "sessions"
     return (
-        f"On average your daily PHQ-9-style score on days {lo}-{hi} after a session was "
+        f"On average your {MEASURES[key][2]} on days {lo}-{hi} after a session was "
         f"{words.difference(diff)} on the days before it ({counted} {plural})."
     )
 
 
 def caption(data: ChartData) -> str:
     """Compare the days just after sessions with the days before them."""
-    return speak(caption_around_sessions(data.windows), data.clinician)
+    return speak(caption_around_sessions(data.windows, key=data.window_key), data.clinician)

@@ -2,7 +2,9 @@
 
 Up to about three months it is a month-view calendar (weeks down, Monday to Sunday across, day
 numbers in the squares); longer, one row per month and one column per day of the month.
-Sessions are ringed. A day without a check-in stays white.
+Sessions are ringed. A day without a check-in stays white. When days are coloured by the daily
+score, a day with a mood and no total (the one-tap entry, an imported diary) is coloured by mood
+on the mood scale, so every day with a mood is shown.
 """
 
 from __future__ import annotations
@@ -30,10 +32,13 @@ def _colour_key(data: ChartData) -> tuple[str, int, list, str]:
     return "mood", 10, MOOD_SCALE, "Mood"
 
 
-def _hover(day: date, value, name: str, session) -> str:
-    """Return the hover text of one day's square."""
+def _hover(day: date, value, name: str, session, mood=None) -> str:
+    """Return the hover text of one day's square (its mood when it has no `name` value)."""
     text = f"{WEEKDAYS[day.weekday()]} {words.format_date(day)}<br>"
-    text += f"{name}: {value}" if value is not None else "No check-in"
+    if value is not None:
+        text += f"{name}: {value}"
+    else:
+        text += f"Mood: {mood}" if mood is not None else "No check-in"
     if session is not None:
         text += "<br>" + style.session_hover(session)
     return text
@@ -78,27 +83,32 @@ def _month_rows(first: date, last: date) -> tuple[list, list, list, Callable]:
 def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
     """Return rows, columns, values, hovers and session cells for the range."""
     values = {c["date"]: c.get(key) for c in data.daily}
+    # Days the score colours miss: drawn by mood in a second layer (none when colouring by mood).
+    moods = {c["date"]: c.get("mood") for c in data.daily if key != "mood" and c.get(key) is None}
     sessions = {s["date"]: s for s in data.sessions}
     first, last = _span(data)
     short = (last - first).days + 1 <= SHORT_UP_TO
     rows, row_labels, columns, cell = (
         _week_rows(data, first, last) if short else _month_rows(first, last)
     )
-    z, hover, text, marks = [], [], [], ([], [], [])
+    z, mood_z, hover, text, marks = [], [], [], [], ([], [], [])
     for r in range(len(rows)):
-        z_row, h_row, t_row = [], [], []
+        z_row, m_row, h_row, t_row = [], [], [], []
         for c in range(len(columns)):
             day = cell(r, c)
             inside = day is not None and first <= day <= last
             value = values.get(day) if inside else None
+            mood = moods.get(day) if inside else None
             z_row.append(value)
-            h_row.append(_hover(day, value, name, sessions.get(day)) if inside else "")
+            m_row.append(mood)
+            h_row.append(_hover(day, value, name, sessions.get(day), mood) if inside else "")
             t_row.append(str(day.day) if inside and short else "")
             if inside and day in sessions:
                 marks[0].append(columns[c])
                 marks[1].append(row_labels[r])
                 marks[2].append(style.session_hover(sessions[day]))
         z.append(z_row)
+        mood_z.append(m_row)
         hover.append(h_row)
         text.append(t_row)
     return {
@@ -106,6 +116,7 @@ def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
         "rows": row_labels,
         "columns": columns,
         "z": z,
+        "mood_z": mood_z if any(v is not None for row in mood_z for v in row) else None,
         "hover": hover,
         "text": text,
         "marks": marks,
@@ -118,6 +129,27 @@ def _span(data: ChartData) -> tuple[date, date]:
     if data.compact:
         first = max(first, last - timedelta(days=PRINT_DAYS - 1))
     return first, last
+
+
+def _mood_layer(heat: dict[str, Any], mood_z: list) -> list[dict[str, Any]]:
+    """Return the squares of mood-only days, on the mood scale, under the score's heat map.
+
+    Each layer writes the day numbers of its own squares, so each number gets a colour that
+    reads on its square; the score's layer (`heat`) loses those of the mood-only days.
+    """
+    layer = {**heat, "name": "Mood only", "z": mood_z, "zmax": 10}
+    layer.update(colorscale=MOOD_SCALE, showscale=False)
+    if "text" in heat:
+        numbers = heat["text"]
+        layer["text"] = [
+            [t if m is not None else "" for t, m in zip(row, moods, strict=True)]
+            for row, moods in zip(numbers, mood_z, strict=True)
+        ]
+        heat["text"] = [
+            [t if m is None else "" for t, m in zip(row, moods, strict=True)]
+            for row, moods in zip(numbers, mood_z, strict=True)
+        ]
+    return [layer]
 
 
 def figure(data: ChartData) -> style.Spec:
@@ -147,7 +179,8 @@ def figure(data: ChartData) -> style.Spec:
     }
     if grid["short"]:
         heat.update(text=grid["text"], texttemplate="%{text}", textfont={"size": 11})
-    traces = [heat]
+    # Mood-only days lie under the score's layer, whose empty squares let them show.
+    traces = [heat] if grid["mood_z"] is None else [*_mood_layer(heat, grid["mood_z"]), heat]
     cols, labels, hovers = grid["marks"]
     if cols:
         traces.append(
@@ -207,6 +240,8 @@ def caption(data: ChartData) -> str:
     shown = [c for c in data.daily if first <= c["date"] <= last]
     sessions = sum(1 for s in data.sessions if not s.get("planned") and first <= s["date"] <= last)
     worse = "darker = worse" if name == "Daily score" else "darker = better"
+    if name == "Daily score" and any(c.get("total") is None for c in shown):
+        worse += "; a day with a mood alone is blue, mood 0-10, darker = better"
     text = (
         f"One square per day: {name.lower()} 0-{top}, {worse}; white = no check-in "
         f"({len(shown)} of {days} days checked in"

@@ -71,11 +71,22 @@ class ChartData:
         return self.inputs.in_range(self.inputs.sessions)
 
     @cached_property
+    def _window_rows(self) -> list[Record]:
+        """Return the check-ins session windows may read, whatever they measured."""
+        return self.daily if self.ranged_sessions else self.inputs.daily
+
+    @cached_property
     def window_daily(self) -> list[Record]:
-        """Return the check-ins session windows may read."""
-        rows = self.daily if self.ranged_sessions else self.inputs.daily
+        """Return the check-ins with a total (before/after change and durability compare totals)."""
         # A mood-only check-in has no total to compare.
-        return [c for c in rows if c.get("total") is not None]
+        return [c for c in self._window_rows if c.get("total") is not None]
+
+    @cached_property
+    def window_key(self) -> str:
+        """Return what the around-sessions view draws: totals when any, else mood (0-10)."""
+        if self.window_daily or not any(c.get("mood") is not None for c in self._window_rows):
+            return "total"
+        return "mood"
 
     @cached_property
     def first(self) -> date:
@@ -109,8 +120,8 @@ class ChartData:
 
     @cached_property
     def rolling(self) -> dict[date, float | None]:
-        """Return the 7-day average of daily totals by date."""
-        return dict(analysis.rolling_mean((c["date"], c["total"]) for c in self.daily))
+        """Return the 7-day average of daily totals by date (mood-only days skipped)."""
+        return dict(analysis.rolling_mean((c["date"], c.get("total")) for c in self.daily))
 
     def _in_range(self, rows: list[Record]) -> list[Record]:
         """Keep per-session rows whose session falls inside the range."""
@@ -118,8 +129,9 @@ class ChartData:
 
     @cached_property
     def windows(self) -> list[Record]:
-        """Return each session's check-ins by day offset (sessions in the range)."""
-        return self._in_range(analysis.session_windows(self.window_daily, self.inputs.sessions))
+        """Return each session's totals (or moods, see `window_key`) by day offset, in range."""
+        key, sessions = self.window_key, self.inputs.sessions
+        return self._in_range(analysis.session_windows(self._window_rows, sessions, key=key))
 
     @cached_property
     def mean_by_offset(self) -> list[Record]:

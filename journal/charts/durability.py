@@ -134,8 +134,9 @@ def today_sentence(info: analysis.Record | None) -> str:
     day = info["day"]
     text = f"Today is day {day} after your last session ({when})."
     if info["trend"] is not None:
+        what = "mood" if info.get("measure") == "mood" else "daily score"
         text += (
-            f" Your 3-day mean daily score is {words.format_score(info['mean'])}, "
+            f" Your 3-day mean {what} is {words.format_score(info['mean'])}, "
             f"{info['trend']} (the 3 days before: {words.format_score(info['earlier'])})."
         )
     return text
@@ -185,7 +186,7 @@ def _cut_sentence(cut: list[analysis.Record]) -> str:
 def _sentences(data: ChartData, details: bool) -> str:
     """Write the durability sentences, with or without the per-group and cut-short details."""
     if not measured(data):
-        return speak(EMPTY, data.clinician)
+        return speak(words.SCORES_ONLY if data.window_key == "mood" else EMPTY, data.clinician)
     info = summary(data)
     parts = _complete_sentences(info, details)
     if details and info["cut"]:

@@ -133,4 +133,6 @@ def caption_session_change(
 
 def caption(data: ChartData) -> str:
     """Count the sessions followed by a fall of at least 5 points, and the average change."""
+    if data.window_key == "mood":
+        return speak(words.SCORES_ONLY, data.clinician)
     return speak(caption_session_change(data.changes), data.clinician)

@@ -188,13 +188,19 @@ def figure(data: ChartData) -> style.Spec:
 
 
 def _latest_daily_sentence(daily: Sequence[Record]) -> str:
-    """Describe the latest 7-day average, or the latest total when the average has too few days."""
-    last_day, average = analysis.rolling_mean([(c["date"], c["total"]) for c in daily])[-1]
+    """Describe the latest 7-day average score (or mood, when no day has a total)."""
+    key = "total" if any(c.get("total") is not None for c in daily) else "mood"
+    what, scale = ("daily PHQ-9-style score", "") if key == "total" else ("mood", " of 10")
+    points = [(c["date"], c.get(key)) for c in daily]
+    averages = analysis.rolling_mean(points)
+    if not averages:
+        return ""
+    last_day, average = averages[-1]
     if average is None:
-        latest = max(daily, key=lambda c: c["date"])["total"]
-        return f"Your latest daily PHQ-9-style score is {latest} ({words.format_date(last_day)})."
+        latest = max((d, v) for d, v in points if v is not None)[1]
+        return f"Your latest {what} is {latest}{scale} ({words.format_date(last_day)})."
     return (
-        f"Your 7-day average daily PHQ-9-style score is {words.format_score(average)} "
+        f"Your 7-day average {what} is {words.format_score(average)}{scale} "
         f"(to {words.format_date(last_day)})."
     )
 
@@ -227,7 +233,10 @@ def _compare_phq9(validated: Sequence[Record], info: Record) -> str | None:
 
 def _compare_daily(daily: Sequence[Record], info: Record) -> str | None:
     """Compare the latest 7-day average after the baseline period with a daily baseline."""
-    last_day, average = analysis.rolling_mean([(c["date"], c["total"]) for c in daily])[-1]
+    averages = analysis.rolling_mean([(c["date"], c.get("total")) for c in daily])
+    if not averages:
+        return None
+    last_day, average = averages[-1]
     if average is None or last_day <= info["end"]:
         return None
     return (
@@ -257,8 +266,8 @@ def caption_timeline(
     if baseline_info is None:
         latest = _latest_daily_sentence(daily) + " " if daily else ""
         return (
-            latest + "A baseline appears once you have check-ins in the 14 days before "
-            "your first treatment session."
+            latest + "A baseline appears once you have check-ins with all nine questions "
+            "answered in the 14 days before your first treatment session."
         )
     if baseline_info["source"] == "phq9":
         sentence = _compare_phq9(validated, baseline_info)

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+# The empty state of a chart that compares totals, for a person whose days have a mood alone.
+SCORES_ONLY = (
+    "This chart compares daily PHQ-9-style scores, which need all nine questions answered. "
+    "Your days with a mood alone are in the timeline, the calendar and the days since each session."
+)
+
 
 def format_score(value: float) -> str:
     """Format a score with at most one decimal, dropping a trailing ".0"."""

@@ -136,7 +136,7 @@ def load_inputs(
     for instrument, day, total, mood, text in db.session.execute(checkins):
         if instrument != "daily":
             validated.append({"date": day, "instrument": instrument, "total": total})
-        elif total is not None:  # a mood-only or partly answered day is not analysed
+        elif total is not None or mood is not None:  # a day with neither is not a day
             daily.append({"date": day, "total": total, "mood": mood})
             texts.append(text or "null")
     # One json.loads for all the answers: one call per row cost more than the query.
@@ -163,13 +163,13 @@ def since_last_session(user: User, today: date) -> dict | None:
     if last is None:
         return None
     recent = db.session.execute(
-        select(CheckIn.local_date, CheckIn.total).where(
+        select(CheckIn.local_date, CheckIn.total, CheckIn.mood).where(
             CheckIn.user_id == user.id,
             CheckIn.instrument == "daily",
             CheckIn.local_date.between(today - timedelta(days=5), today),
         )
     )
-    daily = [{"date": row.local_date, "total": row.total} for row in recent]
+    daily = [{"date": row.local_date, "total": row.total, "mood": row.mood} for row in recent]
     session = {"date": last.local_date, "started_at": last.started_at, "planned": False}
     return analysis.since_last_session(daily, [session], today)
 

@@ -104,9 +104,10 @@ def change_since_baseline(inputs: ChartInputs, info: dict | None) -> Change | No
         what, latest, day = "PHQ-9", float(last["total"]), last["date"]
     else:
         daily = inputs.in_range(inputs.daily)
-        if not daily:
+        averages = analysis.rolling_mean([(c["date"], c.get("total")) for c in daily])
+        if not averages:
             return None
-        day, average = analysis.rolling_mean([(c["date"], c["total"]) for c in daily])[-1]
+        day, average = averages[-1]
         if average is None or day <= info["end"]:
             return None
         what, latest = "7-day average daily PHQ-9-style score", average
