@@ -68,5 +68,5 @@ def create_import():
     data = options.read_upload(upload)
     if len(data) > options.MAX_BYTES:
         abort(413, description="The file is over 20 MB.")
-    result = service.committed(current_user, data, **chosen)
+    result = service.unit(current_user, data, **chosen)
     return result, 200 if chosen["dry_run"] else 201

@@ -65,9 +65,10 @@ class Encrypted:
             return self.unreadable
 
     def __set__(self, obj, value):
-        if value is None:
+        # An empty list reads back as `empty` from NULL: nothing to seal, no data key to load.
+        if value is None or (self.empty is not None and value == self.blank()):
             setattr(obj, self.column, None)
-            obj.__dict__[self.cache] = (None, None)
+            obj.__dict__[self.cache] = (None, self.blank())  # as it reads back from the row
             return
         marker = PENDING + uuid.uuid4().hex
         setattr(obj, self.column, marker)

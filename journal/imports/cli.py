@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from ..accounts.users import find_user
 from ..errors import Invalid
+from ..extensions import db
 from . import options, service
 
 
@@ -45,7 +46,8 @@ def import_file(file: Path, email: str, source, mood_map, dry_run: bool) -> None
         chosen = options.clean_options(
             {"source": source, "mood_map": mood_map, "dry_run": "1" if dry_run else "0"}
         )
-        result = service.committed(user, file.read_bytes(), **chosen)
+        result = service.unit(user, file.read_bytes(), **chosen)
+        db.session.commit()  # the command is the unit of work (a dry run wrote nothing)
     except Invalid as exc:
         raise click.ClickException(exc.message) from None
     for line in summary_lines(result, dry_run):

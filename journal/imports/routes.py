@@ -64,7 +64,7 @@ def upload():
         data = options.read_upload(upload_file)
         if len(data) > options.MAX_BYTES:
             abort(413, description="The file is over 20 MB.")
-        result = service.committed(current_user, data, **chosen)
+        result = service.unit(current_user, data, **chosen)
     except Invalid as exc:
         return render(error=exc.message, status=422, values=values)
     if dry_run:

@@ -112,8 +112,11 @@ def summary(source, parsed: Parsed, days, moods, unmapped, created, unchanged) -
     }
 
 
-def committed(user: User, data: bytes, **options) -> dict:
-    """Run an import and commit it, or roll everything back (a dry run always rolls back)."""
+def unit(user: User, data: bytes, **options) -> dict:
+    """Run an import as the caller's unit of work; roll back a failure and every dry run.
+
+    The caller (the request, or the CLI command) commits what a real import wrote.
+    """
     try:
         result = run(user, data, **options)
     except IntegrityError:
@@ -127,6 +130,4 @@ def committed(user: User, data: bytes, **options) -> dict:
         raise
     if options.get("dry_run"):
         db.session.rollback()
-    else:
-        db.session.commit()
     return result

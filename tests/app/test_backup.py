@@ -252,6 +252,20 @@ def extra_rows(sam: int, alex: int) -> dict[str, list[dict]]:
     later = WHEN + timedelta(days=1, microseconds=1)
     odd = 'quote " back\\slash \u2028 line sep, é, 🙂, <b>tag</b>'
     return {
+        # Raw column values: the backup copies ciphertext as it is, never decrypting it.
+        "safety_plans": [
+            {
+                "user_id": sam,
+                "warning_signs": odd,
+                "coping": "enc1:k1:" + "A" * 40,
+                "distractions": None,
+                "helpers": None,
+                "professionals": "[]",
+                "safe_environment": None,
+                "reasons": odd,
+                "updated_at": later,
+            },
+        ],
         "pending_signups": [
             {
                 "token_hash": "a" * 64,

@@ -156,6 +156,7 @@ def test_reset_form_states_the_api_limits(app, client, user, openapi):
     """Password reset: the new password's length (the token travels in the URL)."""
     with app.app_context():
         token = accounts.create_reset_token(db.session.get(User, user.id))
+        db.session.commit()  # services never commit: the request (here the test) does
     html = client.get(f"/auth/reset/{token}").get_data(as_text=True)
     assert compare(openapi, "ResetIn", PASSWORD_RESET, html, api_only=("token",)) == []
 
