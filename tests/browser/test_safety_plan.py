@@ -173,12 +173,15 @@ def test_share_shows_the_plan_only_when_ticked(make_page, include):
     url = page.locator("#share-url").input_value()
     viewer = make_page()
     viewer.goto(url)
-    section = viewer.locator("[data-report-safety-plan]")
-    expect(section).to_contain_text("has a safety plan, last changed")
+    expect(viewer.locator("[data-report-safety-plan]")).to_contain_text(
+        "has a safety plan, last changed"
+    )
+    plan = viewer.locator(".report-safety-plan")
     if include:
-        expect(section).to_contain_text(STEP)
+        expect(plan).to_contain_text(STEP)
     else:
-        expect(section).not_to_contain_text(STEP)
+        expect(plan).to_have_count(0)
+        expect(viewer.locator("main")).not_to_contain_text(STEP)
 
 
 def test_the_cards_and_the_crisis_box_with_a_plan_pass_axe(make_page):
