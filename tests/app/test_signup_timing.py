@@ -92,6 +92,7 @@ def test_taken_and_new_addresses_take_the_same_time(app, inbox, sign_up):
     """
     with app.app_context():
         register_user(TAKEN, PASSWORD, "Europe/London")
+        db.session.commit()  # services never commit: the caller does
         db.session.remove()
     timed_rounds(app, inbox, sign_up, WARM_UP)
     reports = []
