@@ -55,7 +55,11 @@ class TextPathConverter(PathConverter):
 def check_strings(values, where: str) -> None:
     """Refuse (400) a query string or form with a NUL byte or a lone surrogate."""
     for key, value in values.items(multi=True):
-        if text_problem(key) or text_problem(value):
+        if key is None:
+            # A multipart part without a name: nothing could read it (Flask-WTF's CSRF check
+            # would even fail on it), so it is refused as malformed.
+            abort(400, description=f"The {where} has a part without a name.")
+        if text_problem(key) or (isinstance(value, str) and text_problem(value)):
             abort(400, description=f"The {where} has a character that cannot be stored ({key!r}).")
 
 

@@ -307,3 +307,20 @@ def test_records_at_the_edges_of_the_window_break_nothing(auth_api, user):
         assert len(response.get_data()) > 100
     exported = json.loads(auth_api.get("/export/data.json").get_data())
     assert exported["reflections"][0]["tags"] == ["caf\u00e9", "\U0001f600"]
+
+
+def test_a_form_part_without_a_name_is_a_400(auth_api):
+    """A multipart part with no name is refused before CSRF (which would fail on it): no 500."""
+    boundary = "b0undary"
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nx\r\n--{boundary}--\r\n"
+    ).encode("latin-1")
+    response = auth_api.client.post(
+        "/api/v1/imports",
+        data=body,
+        headers={
+            "X-CSRFToken": auth_api.token,
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+    )
+    assert response.status_code == 400
