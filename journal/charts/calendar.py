@@ -82,45 +82,68 @@ def _month_rows(first: date, last: date) -> tuple[list, list, list, Callable]:
 
 def _grid(data: ChartData, key: str, name: str) -> dict[str, Any]:
     """Return rows, columns, values, hovers and session cells for the range."""
-    values = {c["date"]: c.get(key) for c in data.daily}
-    # Days the score colours miss: drawn by mood in a second layer (none when colouring by mood).
-    moods = {c["date"]: c.get("mood") for c in data.daily if key != "mood" and c.get(key) is None}
-    sessions = {s["date"]: s for s in data.sessions}
     first, last = _span(data)
-    short = (last - first).days + 1 <= SHORT_UP_TO
+    look = {
+        "values": {c["date"]: c.get(key) for c in data.daily},
+        # Days the score colours miss: drawn by mood in a second layer (none when by mood).
+        "moods": {
+            c["date"]: c.get("mood") for c in data.daily if key != "mood" and c.get(key) is None
+        },
+        "sessions": {s["date"]: s for s in data.sessions},
+        "name": name,
+        "span": (first, last),
+        "short": (last - first).days + 1 <= SHORT_UP_TO,
+    }
     rows, row_labels, columns, cell = (
-        _week_rows(data, first, last) if short else _month_rows(first, last)
+        _week_rows(data, first, last) if look["short"] else _month_rows(first, last)
     )
-    z, mood_z, hover, text, marks = [], [], [], [], ([], [], [])
+    grid = {"z": [], "mood_z": [], "hover": [], "text": []}
+    marks = ([], [], [])
     for r in range(len(rows)):
-        z_row, m_row, h_row, t_row = [], [], [], []
-        for c in range(len(columns)):
-            day = cell(r, c)
-            inside = day is not None and first <= day <= last
-            value = values.get(day) if inside else None
-            mood = moods.get(day) if inside else None
-            z_row.append(value)
-            m_row.append(mood)
-            h_row.append(_hover(day, value, name, sessions.get(day), mood) if inside else "")
-            t_row.append(str(day.day) if inside and short else "")
-            if inside and day in sessions:
-                marks[0].append(columns[c])
-                marks[1].append(row_labels[r])
-                marks[2].append(style.session_hover(sessions[day]))
-        z.append(z_row)
-        mood_z.append(m_row)
-        hover.append(h_row)
-        text.append(t_row)
+        days = [cell(r, c) for c in range(len(columns))]
+        for layer, row in zip(grid, _row(days, look), strict=True):
+            grid[layer].append(row)
+        _mark_sessions(days, columns, row_labels[r], look, marks)
+    mood_z = grid["mood_z"]
     return {
-        "short": short,
+        **grid,
+        "short": look["short"],
         "rows": row_labels,
         "columns": columns,
-        "z": z,
         "mood_z": mood_z if any(v is not None for row in mood_z for v in row) else None,
-        "hover": hover,
-        "text": text,
         "marks": marks,
     }
+
+
+def _mark_sessions(days: list, columns: list, label: str, look: dict, marks: tuple) -> None:
+    """Add a ring (column, row, hover) for each session day of one grid row."""
+    for column, day in zip(columns, days, strict=True):
+        if _inside(day, look) and day in look["sessions"]:
+            marks[0].append(column)
+            marks[1].append(label)
+            marks[2].append(style.session_hover(look["sessions"][day]))
+
+
+def _inside(day: date | None, look: dict) -> bool:
+    """Tell whether a grid cell is a day of the range (not padding)."""
+    first, last = look["span"]
+    return day is not None and first <= day <= last
+
+
+def _row(days: list, look: dict) -> tuple[list, list, list, list]:
+    """Return one grid row's score values, mood values, hovers and day numbers."""
+    z, mood_z, hover, text = [], [], [], []
+    for day in days:
+        inside = _inside(day, look)
+        value = look["values"].get(day) if inside else None
+        mood = look["moods"].get(day) if inside else None
+        z.append(value)
+        mood_z.append(mood)
+        hover.append(
+            _hover(day, value, look["name"], look["sessions"].get(day), mood) if inside else ""
+        )
+        text.append(str(day.day) if inside and look["short"] else "")
+    return z, mood_z, hover, text
 
 
 def _span(data: ChartData) -> tuple[date, date]:
