@@ -200,11 +200,13 @@ class Integer(Field):
 
 @dataclass(frozen=True)
 class Number(Field):
-    """A finite number above `above` and at most `maximum` (records may narrow it further)."""
+    """A finite number above `above` (or from `minimum`, included) and at most `maximum`."""
 
     above: float = 0
     maximum: float = 1000
     message: str = "Enter a number."
+    # Set to include the lower end (sleep can be 0 hours); `above` is then ignored.
+    minimum: float | None = None
 
     kind = "number"
 
@@ -213,13 +215,27 @@ class Number(Field):
         if isinstance(value, bool) or not isinstance(value, int | float):
             errors[path] = self.message
             return None
-        if not math.isfinite(value) or not self.above < value <= self.maximum:
-            errors[path] = f"Above {self.above:g} and at most {self.maximum:g}."
+        if not math.isfinite(value) or not self.in_range(value):
+            errors[path] = self.range_message()
             return None
         return float(value)
 
+    def in_range(self, value: float) -> bool:
+        """Tell whether a finite number lies within the limits."""
+        if self.minimum is not None:
+            return self.minimum <= value <= self.maximum
+        return self.above < value <= self.maximum
+
+    def range_message(self) -> str:
+        """Say which numbers are accepted."""
+        if self.minimum is not None:
+            return self.message or f"A number from {self.minimum:g} to {self.maximum:g}."
+        return f"Above {self.above:g} and at most {self.maximum:g}."
+
     def schema(self):
         """A number with its range."""
+        if self.minimum is not None:
+            return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
         return {
             "type": "number",
             "exclusiveMinimum": True,
@@ -229,7 +245,8 @@ class Number(Field):
 
     def form_attrs(self):
         """The range in the form, with a decimal keypad."""
-        return {"min": self.above, "max": self.maximum, "step": "any", "inputmode": "decimal"}
+        low = self.above if self.minimum is None else self.minimum
+        return {"min": low, "max": self.maximum, "step": "any", "inputmode": "decimal"}
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,10 @@ live here because only these bodies use them; a session's `preparation` and `fol
 (journal/treatments/rules.py) reuse them. Pure code.
 """
 
-import math
 import re
 from dataclasses import dataclass, field
 
-from ..fields import BodySpec, Boolean, Field, Group, Integer, ListOf, Text
+from ..fields import BodySpec, Boolean, Field, Group, Integer, ListOf, Number, Text
 
 ENTRIES_MAX = 10
 ENTRY_MAX = 200
@@ -72,29 +71,6 @@ def contact(description: str = "") -> Group:
 
 
 @dataclass(frozen=True)
-class Number(Field):
-    """A finite number from `minimum` to `maximum`, both included (sleep can be 0 hours)."""
-
-    minimum: float = 0
-    maximum: float = 24
-    message: str = ""
-
-    kind = "number"
-
-    def check(self, value, path, errors):
-        """Refuse booleans, strings, NaN and numbers out of range."""
-        ok = not isinstance(value, bool) and isinstance(value, int | float)
-        if not ok or not math.isfinite(value) or not self.minimum <= value <= self.maximum:
-            errors[path] = self.message or f"A number from {self.minimum:g} to {self.maximum:g}."
-            return None
-        return float(value)
-
-    def schema(self):
-        """A number with its range."""
-        return {"type": "number", "minimum": self.minimum, "maximum": self.maximum}
-
-
-@dataclass(frozen=True)
 class Structure(Field):
     """A nested object a page edits as a whole (one hidden JSON control carries it offline)."""
 
@@ -149,7 +125,9 @@ PREPARATION = Structure(
 FOLLOW_UP = Structure(
     group=Group(
         fields={
-            "sleep_hours": Number(message="Sleep is a number of hours from 0 to 24."),
+            "sleep_hours": Number(
+                minimum=0, maximum=24, message="Sleep is a number of hours from 0 to 24."
+            ),
             "dissociation": Integer(
                 message="Rate how detached or unreal you still feel from 0 to 10."
             ),
