@@ -40,21 +40,30 @@ def say_errors(exc: Invalid) -> None:
     flash(f"Not saved: {details}", "error")
 
 
+def save_card(save, saved: str, conflict: str) -> None:
+    """Run one card's save in the request's unit of work; on a refusal undo it and say why."""
+    try:
+        save()
+    except Invalid as exc:
+        db.session.rollback()  # the redirect that follows is a 302, which the request commits
+        say_errors(exc)
+    except Conflict:
+        db.session.rollback()
+        flash(conflict, "error")
+    else:
+        flash(saved, "info")
+
+
 @bp.route("/session-day/<uuid:client_id>/preparation", methods=["POST"])
 @login_required
 def save_preparation(client_id):
     """Save the checklist and ride home of an upcoming session."""
-    try:
-        session_day.save_preparation(current_user, client_id, read_preparation(request.form))
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        say_errors(exc)
-    except Conflict:
-        db.session.rollback()
-        flash("This session changed elsewhere; here it is as saved. Try again.", "error")
-    else:
-        flash("Your session-day checklist is saved.", "info")
+    preparation = read_preparation(request.form)
+    save_card(
+        lambda: session_day.save_preparation(current_user, client_id, preparation),
+        "Your session-day checklist is saved.",
+        "This session changed elsewhere; here it is as saved. Try again.",
+    )
     return redirect(url_for("dashboard.index") + "#session-day")
 
 
@@ -76,15 +85,9 @@ def save_follow_up(client_id):
         for key in session_day.FOLLOW_UP_KEYS
         if request.form.get(key, "").strip()
     }
-    try:
-        session_day.save_follow_up(current_user, client_id, answers)
-        db.session.commit()
-    except Invalid as exc:
-        db.session.rollback()
-        say_errors(exc)
-    except Conflict:
-        db.session.rollback()
-        flash("This session changed elsewhere; try again.", "error")
-    else:
-        flash("Saved on your session. Thank you.", "info")
+    save_card(
+        lambda: session_day.save_follow_up(current_user, client_id, answers),
+        "Saved on your session. Thank you.",
+        "This session changed elsewhere; try again.",
+    )
     return redirect(url_for("dashboard.index"))
