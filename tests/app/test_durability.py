@@ -1,12 +1,8 @@
 """An acknowledged check-in survives kill -9 of all server processes (real gunicorn, database)."""
 
 import http.client
-import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -22,76 +18,16 @@ from journal.extensions import db
 from journal.models import CheckIn
 from journal.records import user_today
 from tests.conftest import DATABASE_URL, PASSWORD, test_config
+from tests.live_server import free_port, request, sign_in, start_gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 EMAIL = "durable@example.com"
 
 
-def free_port() -> int:
-    """Return a loopback port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def request(port: int, method: str, path: str, body=None, headers=None):
-    """Send one request on its own connection; return (status, headers, parsed body or None)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        payload = json.dumps(body) if body is not None else None
-        connection.request(method, path, payload, headers or {})
-        response = connection.getresponse()
-        raw = response.read()
-    finally:
-        # Also when the server is killed mid-request: an unclosed socket is a ResourceWarning,
-        # which the suite turns into an error at the end of the session.
-        connection.close()
-    return response.status, response, (json.loads(raw) if raw else None)
-
-
-def sign_in(port: int) -> dict:
-    """Sign in through the API; return the headers every write sends (cookie and CSRF token)."""
-    _, response, data = request(port, "GET", "/api/v1/csrf")
-    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-    headers = {"Content-Type": "application/json", "X-CSRFToken": data["csrf_token"]}
-    headers["Cookie"] = cookie
-    credentials = {"email": EMAIL, "password": PASSWORD}
-    status, response, data = request(port, "POST", "/api/v1/auth/login", credentials, headers)
-    assert status == 200, data
-    headers["Cookie"] = response.getheader("Set-Cookie").split(";", 1)[0]
-    headers["X-CSRFToken"] = data["csrf_token"]
-    return headers
-
-
-def start_server(url: str, port: int, folder: Path) -> subprocess.Popen:
-    """Start gunicorn (2 sync workers, the repository's config) in its own process group."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "SECRET_KEY": "durability-test",
-        "WEB_CONCURRENCY": "2",
-        "JOURNAL_BIND": f"127.0.0.1:{port}",
-        "JOURNAL_WARM_CHARTS": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    process = subprocess.Popen(
-        [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "journal:create_app()"],
-        env=env,
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(300):
-        try:
-            if request(port, "GET", "/healthz")[0] == 200:
-                return process
-        except OSError:
-            time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    pytest.fail("gunicorn did not start")
+def start_server(url: str, port: int, folder: Path):
+    """Start gunicorn (2 sync workers, the repository's config) on this database."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "durability-test"}
+    env.update(WEB_CONCURRENCY="2", JOURNAL_WARM_CHARTS="0")
+    return start_gunicorn(env, folder, port, seconds=30)
 
 
 @pytest.fixture
@@ -122,7 +58,7 @@ def test_acknowledged_checkins_survive_kill_9(database_url, tmp_path):
     acknowledged: dict[str, str] = {}
     stop = threading.Event()
     try:
-        headers = sign_in(port)
+        headers = sign_in(port, EMAIL)
 
         def write(slot: int) -> None:
             """PUT a daily check-in on a new date until told to stop; keep the 2xx ones."""

@@ -7,7 +7,6 @@ import os
 import signal
 import stat
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,10 +17,9 @@ from sqlalchemy import select
 from journal import create_app, crypto
 from journal.accounts.users import register_user
 from journal.extensions import db
-from tests.app.test_durability import free_port, request
 from tests.conftest import DATABASE_URL, MASTER_KEY, PASSWORD, Api, test_config
+from tests.live_server import free_port, launch, request
 
-ROOT = Path(__file__).resolve().parents[2]
 OTHER_KEY = crypto.new_master_key()
 
 
@@ -56,20 +54,11 @@ def gunicorn(url: str, port: int, instance: Path, master_key: str | None) -> sub
         JOURNAL_BIND=f"127.0.0.1:{port}",
         JOURNAL_WARM_CHARTS="0",
         JOURNAL_INSTANCE_PATH=str(instance),
-        PYTHONPATH=str(ROOT),
     )
     if master_key:
         env["JOURNAL_MASTER_KEY"] = master_key
-    program = str(Path(sys.executable).with_name("gunicorn"))
-    return subprocess.Popen(
-        [program, "-c", str(ROOT / "gunicorn.conf.py"), "journal:create_app()"],
-        env=env,
-        cwd=instance.parent,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    output = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+    return launch(env, instance.parent, **output)
 
 
 def stopped_on_boot_error(code: int | None) -> bool:

@@ -24,10 +24,9 @@ from journal import create_app, crypto
 from journal.accounts.users import register_user
 from journal.extensions import db
 from journal.models import Reflection
-from tests.app.test_durability import free_port, request
 from tests.conftest import DATABASE_URL, PASSWORD, test_config
+from tests.live_server import ROOT, free_port, request, sign_in, start_gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 4  # people writing from the start
 LATECOMERS = 3  # people whose first entry (and first data key) lands mid-rotation
 STEPS = (
@@ -67,50 +66,12 @@ def server_env(tmp_path, monkeypatch):
         JOURNAL_INSTANCE_PATH=str(instance),
         JOURNAL_WARM_CHARTS="0",
         JOURNAL_EXPORT_RUNNERS="0",
-        PYTHONPATH=str(ROOT),
     )
     yield env, instance, app
     with app.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-
-
-def start_gunicorn(env: dict, port: int, folder: Path) -> subprocess.Popen:
-    """Start gunicorn with two workers of four threads; wait for /healthz."""
-    env = {**env, "WEB_CONCURRENCY": "2", "JOURNAL_THREADS": "4"}
-    env["JOURNAL_BIND"] = f"127.0.0.1:{port}"
-    program = str(Path(sys.executable).with_name("gunicorn"))
-    process = subprocess.Popen(
-        [program, "-c", str(ROOT / "gunicorn.conf.py"), "journal:create_app()"],
-        env=env,
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(600):
-        try:
-            if request(port, "GET", "/healthz")[0] == 200:
-                return process
-        except OSError:
-            time.sleep(0.1)
-    os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    pytest.fail("gunicorn did not start")
-
-
-def sign_in(port: int, address: str) -> dict:
-    """Sign in through the API; return the headers every request sends."""
-    _, response, data = request(port, "GET", "/api/v1/csrf")
-    headers = {"Content-Type": "application/json", "X-CSRFToken": data["csrf_token"]}
-    headers["Cookie"] = response.getheader("Set-Cookie").split(";", 1)[0]
-    body = {"email": address, "password": PASSWORD}
-    status, response, data = request(port, "POST", "/api/v1/auth/login", body, headers)
-    assert status == 200, data
-    headers["Cookie"] = response.getheader("Set-Cookie").split(";", 1)[0]
-    headers["X-CSRFToken"] = data["csrf_token"]
-    return headers
 
 
 class Traffic:
@@ -186,7 +147,7 @@ def test_rotation_under_live_gunicorn_loses_no_request(server_env, tmp_path):
     env, instance, app = server_env
     first_key = (instance / "master_key").read_text().split()
     port = free_port()
-    server = start_gunicorn(env, port, tmp_path)
+    server = start_gunicorn({**env, "WEB_CONCURRENCY": "2", "JOURNAL_THREADS": "4"}, tmp_path, port)
     traffic, stop, threads, outputs = Traffic(), threading.Event(), [], []
     try:
         people = [sign_in(port, email(n)) for n in range(WRITERS + LATECOMERS)]
