@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from .. import paging, records
-from ..extensions import db
 from . import require_login
 
 
@@ -48,11 +47,7 @@ def record_blueprint(
     @documented(f"Create or update a {noun}; repeating the same body changes nothing.")
     def put(body, client_id):
         row, created = records.upsert(kind, current_user, client_id, body)
-        # Serialise before the commit: the row is flushed and complete, and after the commit it
-        # would be expired and read back with one more SELECT. The response still waits for it.
-        result = kind.to_dict(row)
-        db.session.commit()
-        return result, 201 if created else 200
+        return kind.to_dict(row), 201 if created else 200
 
     @bp.route("/<client_id>", methods=["GET"])
     @bp.response(200, schemas["out"])
@@ -65,7 +60,6 @@ def record_blueprint(
     @documented(f"Delete a {noun}.")
     def remove(client_id):
         records.delete(kind, current_user, client_id)
-        db.session.commit()
 
     return bp
 

@@ -3,7 +3,6 @@
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from ..extensions import db
 from ..safety import services
 from ..safety.spec import SAFETY_PLAN
 from . import require_login
@@ -32,5 +31,4 @@ def get_safety_plan():
 def put_safety_plan(body):
     """Replace the whole plan: each list at most 10 entries, each text 1-200 characters."""
     plan = services.save_plan(current_user, body)
-    db.session.commit()
     return services.plan_to_dict(plan)

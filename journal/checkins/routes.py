@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from .. import crisis, instruments
 from ..errors import Conflict, Invalid
-from ..extensions import db
 from ..form_errors import form_status, show_service_errors
 from ..models import utcnow
 from ..records import newest_page, user_today
@@ -63,7 +62,6 @@ def save(form, instrument, client_id, base_revision=None):
     data["base_revision"] = base_revision
     try:
         checkin, _created = services.upsert_checkin(current_user, client_id, data)
-        db.session.commit()
     except Invalid as exc:
         show_service_errors(form, exc, field_for)
         return None
@@ -161,7 +159,6 @@ def delete(client_id):
     checkin = services.get_checkin(current_user, client_id)
     if request.method == "POST":
         services.delete_checkin(current_user, client_id)
-        db.session.commit()
         flash("Check-in deleted.", "info")
         return redirect(url_for("checkins.index"))
     return render_template(

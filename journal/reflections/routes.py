@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 
 from .. import instruments
 from ..errors import Conflict, Invalid
-from ..extensions import db
 from ..form_errors import form_status, show_service_errors
 from ..records import newest_page, user_today
 from ..treatments import bp as treatments_bp
@@ -26,7 +25,6 @@ def save(form: ReflectionForm, client_id: str, base_revision: int | None = None)
     data = {**form_to_data(form), "base_revision": base_revision}
     try:
         reflection, _created = services.upsert_reflection(current_user, client_id, data)
-        db.session.commit()
     except Invalid as exc:
         show_service_errors(form, exc, field_for)
         return None, None
@@ -135,7 +133,6 @@ def delete(client_id):
     reflection = services.get_reflection(current_user, client_id)
     if request.method == "POST":
         services.delete_reflection(current_user, client_id)
-        db.session.commit()
         flash("Reflection deleted.", "info")
         return redirect(url_for("reflections.index"))
     return render_template("reflections/delete.html", reflection=reflection)

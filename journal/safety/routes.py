@@ -4,7 +4,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import Invalid
-from ..extensions import db
 from . import forms, services
 
 bp = Blueprint("safety", __name__)
@@ -21,9 +20,7 @@ def page():
         body, rows, paths = forms.read_form(request.form)
         try:
             services.save_plan(current_user, body)
-            db.session.commit()
         except Invalid as exc:
-            db.session.rollback()
             errors, status = forms.place_errors(exc.fields, paths), 422
         else:
             flash("Your plan is saved.", "info")

@@ -11,7 +11,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import Conflict, Invalid
-from ..extensions import db
 from ..form_errors import form_status, show_service_errors
 from ..models import utcnow
 from ..records import newest_page, user_today
@@ -34,7 +33,6 @@ def save(form: TreatmentForm, client_id: str, base_revision: int | None = None):
     try:
         data = {**form_to_data(form, user_zone()), "base_revision": base_revision}
         treatment, _created = services.upsert_treatment(current_user, client_id, data)
-        db.session.commit()
     except Invalid as exc:
         show_service_errors(form, exc, field_for)
         return None, None
@@ -121,7 +119,6 @@ def delete(client_id):
     kept = services.count_reflections(treatment)
     if request.method == "POST":
         services.delete_treatment(current_user, client_id)
-        db.session.commit()
         flash("Session deleted." + (f" Its reflections ({kept}) are kept." if kept else ""), "info")
         return redirect(url_for("treatments.index"))
     return render_template("treatments/delete.html", treatment=treatment, kept=kept)
