@@ -1,17 +1,16 @@
 """Today's session-day cards: save a session's checklist and ride home, and its follow-up."""
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from ..errors import Conflict, Invalid
-from ..extensions import db
 from ..safety.spec import CHECKLIST_MAX
 from . import session_day
-from .routes import bp
+from .routes import bp, index
 
 
-def read_checklist(form) -> list[dict]:
-    """Read the card's checklist: kept items with their ticks, then a new one if typed."""
+def kept_items(form) -> list[dict]:
+    """Read the card's checklist items with their ticks, less the one removed."""
     removed = form.get("remove", "")
     items = []
     for number in range(CHECKLIST_MAX):
@@ -19,6 +18,12 @@ def read_checklist(form) -> list[dict]:
         if text is None or str(number) == removed or not text.strip():
             continue
         items.append({"text": text, "done": form.get(f"item-{number}-done") == "on"})
+    return items
+
+
+def read_checklist(form) -> list[dict]:
+    """Read the card's checklist: kept items with their ticks, then a new one if typed."""
+    items = kept_items(form)
     added = form.get("new_item", "")
     if added.strip():
         items.append({"text": added, "done": False})
@@ -34,24 +39,47 @@ def read_preparation(form) -> dict:
     return preparation
 
 
-def say_errors(exc: Invalid) -> None:
-    """Show a refusal as one message on Today (each fault named)."""
-    details = "; ".join(exc.fields.values()) or exc.message
-    flash(f"Not saved: {details}", "error")
+# Where each refused path is shown on the cards: a checklist item beside the list, a follow-up
+# answer beside its question (templates/dashboard/_session_day.html reads g.card_errors).
+CARD_FIELDS = {
+    "preparation.ride_home.name": "ride_name",
+    "preparation.ride_home.phone": "ride_phone",
+    "preparation.ride_home": "ride_name",
+    "follow_up.sleep_hours": "sleep_hours",
+    "follow_up.dissociation": "dissociation",
+    "follow_up.mood": "mood",
+}
 
 
-def save_card(save, saved: str, conflict: str) -> None:
-    """Run one card's save in the request's unit of work; on a refusal undo it and say why."""
+def card_errors(exc: Invalid) -> dict[str, str]:
+    """Map a refusal's field paths to the card's inputs (checklist faults go on the list)."""
+    errors: dict[str, str] = {}
+    for path, message in exc.fields.items():
+        name = CARD_FIELDS.get(path, "checklist" if path.startswith("preparation") else "card")
+        errors.setdefault(name, message)
+    return errors or {"card": exc.message}
+
+
+def refuse(errors: dict[str, str], typed: bool = True) -> None:
+    """Keep the faults, and what was typed unless the saved copy is to be shown, for Today."""
+    g.card, g.card_errors = request.endpoint, errors
+    if typed:
+        g.card_form, g.card_checklist = request.form, kept_items(request.form)
+
+
+def save_card(save, saved: str, conflict: str):
+    """Save one card; return None, or Today again with the card's errors (422) or conflict (409)."""
     try:
         save()
     except Invalid as exc:
-        db.session.rollback()  # the redirect that follows is a 302, which the request commits
-        say_errors(exc)
+        # Today again, as typed, each fault beside its input; the 422 rolls the request back.
+        refuse(card_errors(exc))
+        return index(), 422
     except Conflict:
-        db.session.rollback()
-        flash(conflict, "error")
-    else:
-        flash(saved, "info")
+        refuse({"card": conflict}, typed=False)
+        return index(), 409
+    flash(saved, "info")
+    return None
 
 
 @bp.route("/session-day/<uuid:client_id>/preparation", methods=["POST"])
@@ -59,12 +87,12 @@ def save_card(save, saved: str, conflict: str) -> None:
 def save_preparation(client_id):
     """Save the checklist and ride home of an upcoming session."""
     preparation = read_preparation(request.form)
-    save_card(
+    refused = save_card(
         lambda: session_day.save_preparation(current_user, client_id, preparation),
         "Your session-day checklist is saved.",
         "This session changed elsewhere; here it is as saved. Try again.",
     )
-    return redirect(url_for("dashboard.index") + "#session-day")
+    return refused or redirect(url_for("dashboard.index") + "#session-day")
 
 
 def number_or_text(value: str):
@@ -85,9 +113,9 @@ def save_follow_up(client_id):
         for key in session_day.FOLLOW_UP_KEYS
         if request.form.get(key, "").strip()
     }
-    save_card(
+    refused = save_card(
         lambda: session_day.save_follow_up(current_user, client_id, answers),
         "Saved on your session. Thank you.",
         "This session changed elsewhere; try again.",
     )
-    return redirect(url_for("dashboard.index"))
+    return refused or redirect(url_for("dashboard.index"))

@@ -130,14 +130,38 @@ def test_the_card_saves_ticks_removals_additions_and_the_ride_home(app, logged_i
 
 
 def test_the_card_refuses_a_bad_phone_and_keeps_the_session(app, logged_in, auth_api):
-    """A refusal is a message on Today; the session is unchanged."""
+    """A refusal is Today again (422) as typed, the fault beside the phone; nothing is saved."""
     client_id = session_at(auth_api, 20)
     token = csrf_from(logged_in.get("/").get_data(as_text=True))
-    form = {"csrf_token": token, "ride_name": "Sam", "ride_phone": "call me"}
+    form = {"csrf_token": token, "ride_name": "Sam <b>", "ride_phone": "call me"}
+    form |= {"item-0-text": "Eat lightly", "item-0-done": "on", "new_item": "Bring socks"}
     response = logged_in.post(f"/session-day/{client_id}/preparation", data=form)
-    assert response.status_code == 302
-    assert "Not saved" in logged_in.get("/").get_data(as_text=True)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    card = html[html.index("data-session-day") :]
+    assert 'role="alert"' in card and "Not saved" in card
+    phone = card[card.index('id="ride_phone"') :]
+    phone = phone[: phone.index("</div>")]
+    assert 'value="call me" aria-invalid="true" aria-describedby="ride_phone-errors"' in phone
+    assert 'id="ride_phone-errors">' in phone and "phone" in phone.split("ride_phone-errors")[-1]
+    assert 'value="Sam &lt;b&gt;"' in card and 'value="Bring socks"' in card
+    assert 'id="item-0-done" name="item-0-done" checked' in card
     assert stored(app, client_id).preparation is None
+    assert "Not saved" not in logged_in.get("/").get_data(as_text=True)  # said once, not flashed
+
+
+def test_the_follow_up_card_refuses_25_hours_of_sleep(app, logged_in, auth_api):
+    """An impossible answer: 422 with the fault beside the sleep hours; nothing is saved."""
+    client_id = session_at(auth_api, -10)
+    token = csrf_from(logged_in.get("/").get_data(as_text=True))
+    form = {"csrf_token": token, "sleep_hours": "25", "mood": "6"}
+    response = logged_in.post(f"/session-day/{client_id}/follow-up", data=form)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    card = html[html.index("data-session-follow-up") :]
+    assert 'id="sleep_hours-errors"' in card and 'value="25"' in card
+    assert 'name="mood" value="6" checked' in card
+    assert stored(app, client_id).follow_up is None
 
 
 def test_another_persons_session_is_a_404(logged_in, other_api, client):
