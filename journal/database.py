@@ -98,12 +98,36 @@ def forget_writes(session: Session, transaction: SessionTransaction) -> None:
         session.info.pop(WROTE, None)
 
 
+ON_COMMIT = "journal.on_commit"
+
+
+def on_commit(action) -> None:
+    """Run action() once this unit of work commits, and never if it rolls back."""
+    # An e-mail that names a new token must not leave before the token is stored: if the
+    # request's commit fails, the link would point at nothing.
+    db.session().info.setdefault(ON_COMMIT, []).append(action)
+
+
+def run_on_commit(session: Session) -> None:
+    """Run what waited for this commit."""
+    for action in session.info.pop(ON_COMMIT, []):
+        action()
+
+
+def drop_on_rollback(session: Session, transaction: SessionTransaction) -> None:
+    """Forget what waited for a commit that will not come (the outermost transaction)."""
+    if transaction.parent is None:
+        session.info.pop(ON_COMMIT, None)
+
+
 def track_writes() -> None:
-    """Listen for writes on every session, once per process."""
+    """Listen for writes and commits on every session, once per process."""
     for name, listener in (
         ("do_orm_execute", note_orm_write),
         ("after_flush", note_flush),
         ("after_transaction_end", forget_writes),
+        ("after_commit", run_on_commit),
+        ("after_soft_rollback", drop_on_rollback),
     ):
         if not event.contains(Session, name, listener):
             event.listen(Session, name, listener)

@@ -4,6 +4,7 @@ import logging
 import threading
 
 from .. import mail
+from ..database import on_commit
 
 log = logging.getLogger("journal.mail")
 
@@ -33,12 +34,12 @@ def email_changed_message(config, to: str):
     return mail.build(config, to, "Your Mood Journal e-mail address changed", text)
 
 
-def send_later(config, message) -> threading.Thread | None:
-    """Send one message in a background thread; failures are logged, never shown."""
+def send_later(config, message) -> None:
+    """Send one message in a background thread once the request commits; log any failure."""
     if message is None or not mail.is_configured(config):
         if message is not None:
             log.warning("JOURNAL_SMTP_HOST is not set: an account e-mail was not sent")
-        return None
+        return
     settings = dict(config)
 
     def run() -> None:
@@ -49,8 +50,7 @@ def send_later(config, message) -> threading.Thread | None:
             log.exception("sending an account e-mail failed")
 
     thread = threading.Thread(target=run, name="account-mail", daemon=True)
-    thread.start()
-    return thread
+    on_commit(thread.start)
 
 
 def signup_message(config, to: str, token: str | None):

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from journal import autonomous
 from journal.accounts.models import SecurityEvent, ThrottleCounter
+from journal.database import on_commit
 from journal.errors import Invalid
 from journal.extensions import db
 from journal.models import ShareLink, User
@@ -92,7 +93,14 @@ def app():
             return "refused", 409
         return "made", 201
 
+    def share_and_say(user_id: int, outcome: str):
+        """Like share_then, with an action (an e-mail, say) that waits for the commit."""
+        on_commit(lambda: app.config["SAID"].append(links(app)))
+        return share_then(user_id, outcome)
+
+    app.config["SAID"] = []
     app.add_url_rule("/_test/share/<int:user_id>/<outcome>", view_func=share_then)
+    app.add_url_rule("/_test/say/<int:user_id>/<outcome>", view_func=share_and_say)
     yield app
     next(made, None)  # drop the schema
 
@@ -114,6 +122,15 @@ def test_a_failed_request_leaves_nothing_behind(app, client, user, outcome, stat
     """A service that writes and then fails (raised, refused or crashed) leaves no rows."""
     assert client.get(f"/_test/share/{user.id}/{outcome}").status_code == status
     assert links(app) == 0
+
+
+@pytest.mark.parametrize(("outcome", "said"), [("ok", [2]), ("refuse", []), ("crash", [])])
+def test_what_waits_for_the_commit_runs_after_it_and_only_then(app, client, user, outcome, said):
+    """on_commit: after a commit the action sees the rows stored; after a rollback it never runs."""
+    client.get(f"/_test/say/{user.id}/{outcome}")
+    assert app.config["SAID"] == said
+    client.get(f"/_test/share/{user.id}/ok")  # a later commit does not run a dropped action
+    assert app.config["SAID"] == said
 
 
 def test_an_autonomous_write_refuses_to_commit_a_callers_work(app, user):
