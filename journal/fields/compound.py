@@ -177,6 +177,9 @@ class Tags(Field):
         elif "," in tag and not self.commas:
             # The page edits tags as one comma-separated line; a comma would split the tag.
             errors[path] = "A tag cannot contain a comma."
+        elif self.joiner.strip() not in ("", ",") and self.joiner.strip() in tag:
+            # Exports join tags with it in one CSV cell: a tag holding it would come back as two.
+            errors[path] = f'A tag cannot contain "{self.joiner.strip()}".'
         else:
             return tag
         return None
