@@ -115,12 +115,25 @@ def runner_environment(app: Flask) -> dict:
     return env
 
 
+LOG_LIMIT = 1_000_000  # bytes of runner.log before it moves to runner.log.1
+
+
+def open_log():
+    """Open runner.log to append, first moving a full one to runner.log.1 (one old copy kept)."""
+    path = job_files.folder() / "runner.log"
+    try:
+        if path.stat().st_size > LOG_LIMIT:
+            os.replace(path, path.with_name("runner.log.1"))
+    except FileNotFoundError:
+        pass
+    return open(path, "ab")  # noqa: SIM115
+
+
 def spawn(app: Flask, slot) -> subprocess.Popen:
     """Start a detached runner holding `slot` (its own session: a worker's restart spares it)."""
     env = runner_environment(app)
     env[SLOT_FD] = str(slot.fileno())
-    log_file = open(job_files.folder() / "runner.log", "ab")  # noqa: SIM115
-    with log_file:
+    with open_log() as log_file:
         child = subprocess.Popen(
             [sys.executable, "-m", "journal", "run-exports"],
             env=env,

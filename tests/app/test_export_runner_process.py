@@ -119,3 +119,17 @@ def test_a_job_whose_runner_was_killed_twice_says_it_failed(auth_api, app, histo
     assert failed["state"] == "failed"
     assert failed["error"] == "The report could not be made; try again."
     assert auth_api.get(f"{job['status_url']}/file").status_code == 409
+
+
+def test_a_full_runner_log_moves_aside_and_one_old_copy_is_kept(app):
+    """Past the limit runner.log becomes runner.log.1 (replacing the older one); small ones grow."""
+    with app.app_context():
+        log = runner.job_files.folder() / "runner.log"
+        log.write_bytes(b"x" * (runner.LOG_LIMIT + 1))
+        log.with_name("runner.log.1").write_bytes(b"oldest")
+        with runner.open_log() as handle:
+            handle.write(b"new\n")
+        with runner.open_log() as handle:
+            handle.write(b"next\n")
+        assert log.read_bytes() == b"new\nnext\n"
+        assert log.with_name("runner.log.1").stat().st_size == runner.LOG_LIMIT + 1
