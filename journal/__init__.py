@@ -37,11 +37,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     request_limits.init_app(app)  # before the routes: they bind the capped int converter
     init_extensions(app)
     register_blueprints(app)
-    from . import cli, compression, errors, security
+    from . import cli, compression, errors, security, static_urls
 
     errors.register_error_handlers(app)
     security.init_app(app)
     compression.init_app(app)
+    static_urls.init_app(app)
     cli.init_app(app)
     return app
 

@@ -83,8 +83,9 @@ def compressed_file(path: str, mtime_ns: int, size: int, encoding: str) -> bytes
 def serve_static(app: Flask):
     """Return a static view that sends text files brotli- or gzip-compressed."""
 
-    def static(filename: str):
+    def static(filename: str, version: str | None = None):
         """Send a static file, compressed when the client accepts it and it is text."""
+        # `version` is the hash in /static/v/<hash>/...: journal/static_urls.py sets the caching.
         mimetype = mimetypes.guess_type(filename)[0] or ""
         encoding = chosen_encoding() if is_text(mimetype) else None
         found = safe_join(app.static_folder, filename)

@@ -11,6 +11,7 @@ from flask import current_app, render_template, request, send_from_directory
 from flask_login import current_user, login_required
 from sqlalchemy import inspect
 
+from .. import static_urls
 from . import assets, bp
 
 THEME = "#1f4e79"
@@ -98,6 +99,7 @@ def worker_config() -> dict:
         "precache": assets.precache_urls(),
         "pages": assets.offline_pages(),
         "userHeader": USER_HEADER,
+        "hashedPrefix": static_urls.PREFIX,
     }
 
 
@@ -105,6 +107,9 @@ def worker_config() -> dict:
 def service_worker():
     """Serve the service worker: its source with the version and URL lists written in."""
     source = Path(current_app.static_folder, "js", "sw.js").read_text(encoding="utf-8")
+    # Hashed imports: the worker's body changes with them, and its update checks need not
+    # revalidate each module (they are cached for a year under their hash).
+    source = static_urls.versioned_imports(source)
     body = f"const CONFIG = {json.dumps(worker_config())};\n{source}"
     response = current_app.response_class(body, mimetype="application/javascript")
     # Browsers check for a new worker on every navigation; no-cache makes that check reach us.

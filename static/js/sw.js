@@ -1,6 +1,8 @@
 // The service worker, served at /sw.js (scope "/") by journal/pwa, which writes
-// `const CONFIG = {version, precache, pages, userHeader}` above this line. Any change to a
-// static file or template changes CONFIG.version, so browsers install a new worker.
+// `const CONFIG = {version, precache, pages, userHeader, hashedPrefix}` above this line. Any
+// change to a static file or template changes CONFIG.version, so browsers install a new worker.
+// Static files are precached under their hashed URLs (/static/v/<hash>/..., journal/static_urls.py),
+// the same URLs the pages name, and the imports below are rewritten to them when /sw.js is served.
 //
 // Caches (all prefixed "mj-", so activate only ever deletes our own):
 //   mj-shell-<version>        precached static files and the shared pages (/offline, /help)
@@ -35,9 +37,12 @@ const NEVER_CACHED = [
 // --- install and activate ----------------------------------------------------------------
 
 self.addEventListener('install', (event) => {
-  // cache: 'reload' skips the HTTP cache, so the shell is exactly this version's files;
-  // credentials: 'omit' keeps the shared pages free of anyone's data.
-  const requests = CONFIG.precache.map((url) => new Request(url, { cache: 'reload', credentials: 'omit' }));
+  // A hashed static URL (CONFIG.hashedPrefix) names its bytes, so the copy the page just put in
+  // the HTTP cache is this version's file: taking it saves downloading plotly twice on a first
+  // visit. Anything else skips the HTTP cache (cache: 'reload'), so the shell is exactly this
+  // version's pages; credentials: 'omit' keeps the shared pages free of anyone's data.
+  const cacheMode = (url) => (url.startsWith(CONFIG.hashedPrefix) ? 'default' : 'reload');
+  const requests = CONFIG.precache.map((url) => new Request(url, { cache: cacheMode(url), credentials: 'omit' }));
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(requests)));
   // No skipWaiting here: a new version waits until the person chooses "Reload" (app.js).
 });

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import brotli
 import pytest
+from flask import url_for
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
@@ -97,3 +98,48 @@ def test_precompressed_twins_are_current():
         source = packed.with_suffix("")
         decode = DECODE["br" if packed.suffix == ".br" else "gzip"]
         assert decode(packed.read_bytes()) == source.read_bytes(), packed
+
+
+@pytest.mark.parametrize("path", ["/checkins/new", "/help", "/timeline", "/settings/"])
+def test_other_pages_are_compressed(logged_in, path):
+    """Every HTML page goes out brotli-compressed, not only Today."""
+    response = fetch(logged_in, path, "gzip, deflate, br")
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "br"
+    assert brotli.decompress(response.data).lstrip().startswith(b"<!doctype html>")
+
+
+@pytest.mark.parametrize(
+    ("path", "mimetype"),
+    [
+        ("/manifest.webmanifest", "application/manifest+json"),
+        ("/sw.js", "application/javascript"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_manifest_and_worker_are_compressed(client, path, mimetype, encoding):
+    """The manifest and the service worker script are text too."""
+    response = fetch(client, path, encoding)
+    assert response.mimetype == mimetype
+    assert response.headers["Content-Encoding"] == encoding
+    assert len(DECODE[encoding](response.data)) > len(response.data)
+
+
+@pytest.mark.parametrize("name", ["timeline", "calendar", "around-sessions", "items"])
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_every_chart_json_is_compressed(auth_api, name, encoding):
+    """Each chart the dashboard fetches is compressed, brotli or gzip as asked."""
+    response = auth_api.get(f"/api/v1/charts/{name}", headers={"Accept-Encoding": encoding})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == encoding
+    assert b'"layout"' in DECODE[encoding](response.data)
+
+
+def test_hashed_static_urls_are_compressed(client, app):
+    """The hashed URLs pages use are compressed like the plain ones."""
+    with app.test_request_context():
+        path = url_for("static", filename="js/app.js")
+    response = fetch(client, path, "gzip")
+    assert path.startswith("/static/v/") and response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.data) == (STATIC / "js/app.js").read_bytes()
+    response.close()

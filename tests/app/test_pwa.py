@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from flask import url_for
 from PIL import Image
 
 from journal.pwa import assets
@@ -99,18 +100,28 @@ def test_service_worker_is_served_from_the_root_and_never_cached(client):
     assert response.mimetype == "application/javascript"
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["Service-Worker-Allowed"] == "/"
-    assert "import * as queue from '/static/js/offline-queue.js';" in response.get_data(
-        as_text=True
+    source = response.get_data(as_text=True)
+    # The worker imports the same hashed module URLs it precaches (journal/static_urls.py).
+    assert re.search(
+        r"import \* as queue from '/static/v/[0-9a-f]{10}/js/offline-queue\.js';", source
     )
+    assert "'/static/js/" not in source
 
 
-def test_worker_precaches_the_shell_and_nothing_private(client):
+def static_url(app, filename: str) -> str:
+    """Return the URL pages use for a static file (its hashed one)."""
+    with app.test_request_context():
+        return url_for("static", filename=filename)
+
+
+def test_worker_precaches_the_shell_and_nothing_private(client, app):
     config = worker_config(client)
 
     assert re.fullmatch(r"[0-9a-f]{12}", config["version"])
     precache = config["precache"]
-    assert {"/offline", "/help", "/api/v1/instruments", "/static/js/app.js"} <= set(precache)
-    assert "/static/js/offline-queue.js" in precache
+    app_js, queue_js = static_url(app, "js/app.js"), static_url(app, "js/offline-queue.js")
+    assert {"/offline", "/help", "/api/v1/instruments", app_js, queue_js} <= set(precache)
+    assert app_js.startswith(config["hashedPrefix"])
     assert not [url for url in precache if url.endswith((".gz", ".md", "sw.js"))]
     assert not [url for url in precache if url.startswith(NEVER_CACHED)]
     for url in precache:
@@ -163,7 +174,9 @@ def test_every_page_names_the_manifest_icons_and_ios_meta(client):
     html = client.get("/auth/login").get_data(as_text=True)
 
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-    assert 'rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png"' in html
+    assert re.search(
+        r'rel="apple-touch-icon" href="/static/v/\w+/icons/apple-touch-icon.png"', html
+    )
     assert '<meta name="apple-mobile-web-app-capable" content="yes">' in html
     assert '<meta name="theme-color" content="#1f4e79">' in html
     assert "data-update-banner" in html and 'aria-live="polite"' in html

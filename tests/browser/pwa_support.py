@@ -2,6 +2,7 @@
 service worker's caches and the offline queue from a page."""
 
 import contextlib
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -11,6 +12,11 @@ from playwright.sync_api import BrowserContext, Page
 from tests.conftest import PASSWORD
 
 from .harness import TIMEOUT_MS, on_path
+
+
+def unhashed(path: str) -> str:
+    """Return a static path without its /v/<hash> part (journal/static_urls.py)."""
+    return re.sub(r"^/static/v/[^/]+/", "/static/", path)
 
 
 class RequestLog:
@@ -45,7 +51,7 @@ class RequestLog:
             "/static/js/sw-user.js",
         }
         with self._lock:
-            return [(m, p) for m, p in self.requests if p not in update_check]
+            return [(m, p) for m, p in self.requests if unhashed(p) not in update_check]
 
     def matching(self, method: str, prefix: str) -> list[str]:
         """Return the paths of recorded requests with this method under a path prefix."""
