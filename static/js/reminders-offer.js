@@ -1,0 +1,57 @@
+// Today's "Reminders are off" card (templates/dashboard/_reminders_off.html): one tap turns on
+// notifications for this device, with the browser's permission prompt. Where pushes cannot work
+// (no support, or notifications blocked) the e-mail button the page already has is the offer.
+
+import * as pushClient from './push-client.js';
+
+/** Return the signed-in person's key from the page's JSON island. */
+function pageUser() {
+  try {
+    return JSON.parse(document.getElementById('pwa-page').textContent).user;
+  } catch {
+    return null;
+  }
+}
+
+/** Show e-mail as the one offer (as plain HTML does), saying why notifications are not. */
+function offerEmail(card, why) {
+  card.querySelector('[data-reminders-push]').hidden = true;
+  const email = card.querySelector('[data-reminders-email-button]');
+  if (email) email.classList.add('primary');
+  if (why) card.querySelector('[data-reminders-status]').textContent = email ? `${why} E-mail reminders work instead.` : why;
+}
+
+/** Turn notifications on; on success the card says so and its buttons go. */
+async function turnOn(card, button) {
+  const status = card.querySelector('[data-reminders-status]');
+  button.disabled = true;
+  status.textContent = 'One moment…';
+  try {
+    await pushClient.subscribe(pageUser());
+    card.querySelector('h2').textContent = 'Reminders are on';
+    card.querySelector('[data-reminders-actions]').hidden = true;
+    status.textContent = 'Notifications are on for this device.';
+  } catch (error) {
+    button.disabled = false;
+    const blocked = Notification.permission === 'denied';
+    offerEmail(card, blocked ? 'Notifications are blocked for this site.' : `Notifications did not turn on: ${error.message}`);
+  }
+}
+
+/** Offer notifications where this browser can take them; else leave the e-mail button alone. */
+function start() {
+  const card = document.querySelector('[data-reminders-off]');
+  if (!card) return;
+  if (!pushClient.supported()) return;
+  if (Notification.permission === 'denied') {
+    offerEmail(card, 'Notifications are blocked for this site.');
+    return;
+  }
+  const button = card.querySelector('[data-reminders-push]');
+  button.hidden = false;
+  // Notifications lead; e-mail stays as the quieter second choice.
+  card.querySelector('[data-reminders-email-button]')?.classList.remove('primary');
+  button.addEventListener('click', () => turnOn(card, button));
+}
+
+start();
