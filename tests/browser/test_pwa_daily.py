@@ -139,3 +139,26 @@ def test_check_in_offline_after_todays_entry_opens_it_and_queues_the_change(page
     page.goto("/checkins/")
     expect(page.locator("table.records tbody tr")).to_have_count(1)
     expect(page.get_by_text("needs attention")).to_have_count(0)
+
+
+def test_a_copy_of_todays_entry_stored_yesterday_opens_as_a_new_form(page: Page):
+    """Offline the next day, the stored "today's entry" form is a new, empty one for that day."""
+    signup(page)
+    wait_for_worker(page)
+    page.goto("/checkins/new")
+    fill_checkin(page, [0] * 9, mood=5)
+    submit_checkin(page)
+    page.goto("/checkins/new")  # stores today's entry, to change, under this URL
+    expect(page.locator("input[name=base_revision]")).to_have_count(1)
+    go_offline(page.context, page)
+    page.clock.set_fixed_time(page.evaluate("Date.now()") + 86_400_000)
+
+    page.goto("/checkins/new")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Daily check-in")
+    expect(page.locator("input[name=base_revision]")).to_have_count(0)
+    expect(page.locator("input[type=radio]:checked")).to_have_count(0)
+    expect(page.get_by_text("You already did today")).to_have_count(0)
+    tomorrow = page.evaluate("Intl.DateTimeFormat('en-CA').format(new Date())")
+    assert page.locator("input[name=local_date]").input_value() == tomorrow
+    page.context.set_offline(False)
