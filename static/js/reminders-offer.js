@@ -13,11 +13,11 @@ function pageUser() {
   }
 }
 
-/** Show e-mail as the one offer (as plain HTML does), saying why notifications are not. */
-function offerEmail(card, why) {
-  card.querySelector('[data-reminders-push]').hidden = true;
+/** Show e-mail as the offer (as plain HTML does), saying why notifications are not. */
+function offerEmail(card, why, { keepPush = false } = {}) {
+  card.querySelector('[data-reminders-push]').hidden = !keepPush;
   const email = card.querySelector('[data-reminders-email-button]');
-  if (email) email.classList.add('primary');
+  if (email && !keepPush) email.classList.add('primary');
   if (why) card.querySelector('[data-reminders-status]').textContent = email ? `${why} E-mail reminders work instead.` : why;
 }
 
@@ -33,8 +33,10 @@ async function turnOn(card, button) {
     status.textContent = 'Notifications are on for this device.';
   } catch (error) {
     button.disabled = false;
-    const blocked = Notification.permission === 'denied';
-    offerEmail(card, blocked ? 'Notifications are blocked for this site.' : `Notifications did not turn on: ${error.message}`);
+    if (Notification.permission === 'denied') offerEmail(card, 'Notifications are blocked for this site.');
+    // The prompt closed without an answer: asking again stays possible.
+    else if (Notification.permission === 'default') offerEmail(card, 'Notifications were not allowed.', { keepPush: true });
+    else offerEmail(card, `Notifications did not turn on: ${error.message}`, { keepPush: true });
   }
 }
 
