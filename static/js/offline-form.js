@@ -339,11 +339,33 @@ async function save(form, kind, page) {
   }
 }
 
+/**
+ * The daily form shows today's entry, to change, once it exists (checkins.new). A copy the
+ * worker stored on an earlier day holds that day's entry: it becomes a new, empty form for today.
+ */
+function renewStaleEntry(form, page) {
+  const revision = form.elements.base_revision;
+  if (page.endpoint !== 'checkins.new' || !revision || !form.elements.local_date) return;
+  if (form.elements.local_date.value === nowIn(page.timezone).day) return;
+  revision.remove();
+  form.querySelectorAll('input[type=radio], input[type=checkbox]').forEach((input) => {
+    input.checked = false;
+    input.defaultChecked = false;
+  });
+  form.querySelectorAll('textarea, input[type=text]').forEach((input) => {
+    input.value = '';
+    input.defaultValue = '';
+  });
+  document.querySelector('.flashes')?.remove(); // "You already did today's…" was about that day
+  document.getElementById('crisis')?.setAttribute('hidden', '');
+}
+
 /** Route the page's record form through the offline queue (when a worker is there to take it). */
 export function enhanceForm(page) {
   const kind = FORMS[page.endpoint];
   const form = document.querySelector('main input[name="client_id"]')?.form;
   if (!kind || !form || !KINDS[kind] || !page.user) return;
+  if (page.method === 'GET') renewStaleEntry(form, page);
   const isNew = (page.endpoint.endsWith('.new') || form.hasAttribute('data-fresh')) && !form.elements.base_revision;
   if (isNew && page.method === 'GET') freshen(form, kind, page);
 

@@ -208,11 +208,43 @@ def test_double_submit_is_one_checkin(logged_in):
     assert logged_in.get("/checkins/").get_data(as_text=True).count("<tr>") == 2  # head + row
 
 
-def test_new_redirects_to_edit_when_today_is_done(logged_in):
-    """Opening the daily form again today goes to today's check-in to change it."""
-    submit_daily(logged_in, [0] * 9)
+def test_new_shows_todays_checkin_to_change_when_today_is_done(logged_in):
+    """The daily form again today: today's entry, filled in, at the same URL (no redirect).
+
+    The "Check in" link and the app's shortcut are stored for offline use under this URL.
+    """
+    location = submit_daily(logged_in, [0] * 9, mood=6).location
     response = logged_in.get("/checkins/new")
-    assert response.status_code == 302 and response.location.endswith("/edit")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'name="client_id" value="{location.rsplit("/", 1)[1]}"' in page
+    assert 'name="base_revision" value="1"' in page
+    assert re.search(r'<input checked[^>]*name="mood"[^>]*value="6"', page)
+    assert "You already did today" in page
+
+
+def test_saving_todays_checkin_from_the_new_form_changes_it(logged_in):
+    """The form shown at /checkins/new for today's entry saves a new revision of it."""
+    location = submit_daily(logged_in, [0] * 9, mood=5).location
+    page = logged_in.get("/checkins/new").get_data(as_text=True)
+    data = form_data(page, [2] * 9, mood=2)
+    data["base_revision"] = "1"
+    response = logged_in.post("/checkins/new", data=data)
+    assert response.status_code == 302 and response.location == location
+    assert '<span class="score-total">18</span>' in logged_in.get(location).get_data(as_text=True)
+    assert logged_in.get("/checkins/").get_data(as_text=True).count("<tr>") == 2  # head + row
+
+
+def test_a_stale_save_from_the_new_form_keeps_the_newer_copy(logged_in):
+    """Today's entry changed since the form was shown: refused, as the edit page does."""
+    submit_daily(logged_in, [0] * 9)
+    stale = logged_in.get("/checkins/new").get_data(as_text=True)
+    first = form_data(stale, [1] * 9, mood=1) | {"base_revision": "1"}
+    assert logged_in.post("/checkins/new", data=first).status_code == 302
+    second = form_data(stale, [3] * 9, mood=1) | {"base_revision": "1"}
+    response = logged_in.post("/checkins/new", data=second)
+    assert response.status_code == 422
+    assert "changed since you loaded it" in response.get_data(as_text=True)
 
 
 def test_edit_changes_the_checkin(logged_in):

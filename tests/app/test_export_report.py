@@ -208,3 +208,29 @@ def test_report_page_captions_are_written_for_the_clinician(one_year, user):
     captions = re.findall(r'data-chart-caption="[^"]+" data-keep>([^<]*)<', html)
     assert len(captions) == 4
     assert not any(re.search(r"\byour?\b", c, re.IGNORECASE) for c in captions), captions
+
+
+def structure_roles(node, found: set) -> set:
+    """Collect the structure types (/S) under a tagged PDF's structure element."""
+    node = node.get_object()
+    if isinstance(node, list):
+        for kid in node:
+            structure_roles(kid, found)
+    elif hasattr(node, "get"):
+        if "/S" in node:
+            found.add(str(node["/S"]))
+        if "/K" in node:
+            structure_roles(node["/K"], found)
+    return found
+
+
+@needs_browser
+def test_pdf_is_tagged_for_screen_readers(seeded, user):
+    """The PDF is tagged (headings, tables, figures) and keeps its language and outline."""
+    response = seeded.get(f"/export/report.pdf?{last_90_days(user)}")
+    root = PdfReader(io.BytesIO(response.data)).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712  (a pypdf BooleanObject)
+    roles = structure_roles(root["/StructTreeRoot"], set())
+    assert {"/H1", "/H2", "/Table", "/Figure"} <= roles, roles
+    assert root["/Lang"] == "en"
+    assert "/Outlines" in root

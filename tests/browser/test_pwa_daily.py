@@ -101,3 +101,64 @@ def test_today_and_history_show_what_is_still_on_the_device(page: Page):
     wait_for_empty_queue(page)
     page.goto("/checkins/")
     expect(page.locator("[data-on-device]")).to_be_hidden()
+
+
+def test_check_in_offline_after_todays_entry_opens_it_and_queues_the_change(page: Page):
+    """Today's entry saved: offline, the "Check in" link and the app shortcut show the form."""
+    signup(page)
+    wait_for_worker(page)
+    page.goto("/checkins/new")
+    fill_checkin(page, [0] * 9, mood=5)
+    submit_checkin(page)
+    page.goto("/")
+    page.goto("/checkins/new")  # a visit stores the page, as the warm-up does
+    expect(page.get_by_text("You already did today")).to_be_visible()
+    wait_until_warm(page, ("/", "/checkins/new"))
+    [shortcut] = [
+        s["url"]
+        for s in page.request.get("/manifest.webmanifest").json()["shortcuts"]
+        if s["name"] == "Daily check-in"
+    ]
+    go_offline(page.context, page)
+
+    page.goto("/")
+    page.get_by_role("link", name="Check in", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Daily check-in")
+    expect(page.get_by_role("radio", name="5", exact=True).first).to_be_checked()
+    page.goto(shortcut)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Daily check-in")
+
+    page.get_by_role("group", name=re.compile("mood", re.I)).get_by_label("8", exact=True).check()
+    page.get_by_role("button", name="Save check-in").click()
+    expect(saved_notice(page)).to_contain_text("Saved on this device")
+    [intent] = queued(page)
+    assert intent["payload"]["mood"] == 8 and intent["payload"]["base_revision"] == 1
+
+    page.context.set_offline(False)
+    wait_for_empty_queue(page)
+    page.goto("/checkins/")
+    expect(page.locator("table.records tbody tr")).to_have_count(1)
+    expect(page.get_by_text("needs attention")).to_have_count(0)
+
+
+def test_a_copy_of_todays_entry_stored_yesterday_opens_as_a_new_form(page: Page):
+    """Offline the next day, the stored "today's entry" form is a new, empty one for that day."""
+    signup(page)
+    wait_for_worker(page)
+    page.goto("/checkins/new")
+    fill_checkin(page, [0] * 9, mood=5)
+    submit_checkin(page)
+    page.goto("/checkins/new")  # stores today's entry, to change, under this URL
+    expect(page.locator("input[name=base_revision]")).to_have_count(1)
+    go_offline(page.context, page)
+    page.clock.set_fixed_time(page.evaluate("Date.now()") + 86_400_000)
+
+    page.goto("/checkins/new")
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Daily check-in")
+    expect(page.locator("input[name=base_revision]")).to_have_count(0)
+    expect(page.locator("input[type=radio]:checked")).to_have_count(0)
+    expect(page.get_by_text("You already did today")).to_have_count(0)
+    tomorrow = page.evaluate("Intl.DateTimeFormat('en-CA').format(new Date())")
+    assert page.locator("input[name=local_date]").input_value() == tomorrow
+    page.context.set_offline(False)
