@@ -1,4 +1,4 @@
-"""The quick session log on Today and the sessions list: prefilled from the last session, one tap."""
+"""The quick session log on Today and the sessions list: the last session again, in one tap."""
 
 import html as html_lib
 import re
