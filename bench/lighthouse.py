@@ -42,6 +42,7 @@ PAGES = {
     "share": ("share view", None),  # the share link's own URL, made after sign-in
 }
 PRESETS = ("mobile", "desktop")
+ATTEMPTS = 3
 
 
 def install_lighthouse() -> None:
@@ -112,11 +113,15 @@ def lighthouse(url: str, preset: str, cookie: str, folder: str) -> dict:
     if preset == "desktop":
         command.append("--preset=desktop")  # mobile is Lighthouse's default
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(command, env=env, check=True, timeout=300)
-    report = json.loads(output.read_text())
-    if report.get("runtimeError"):
-        raise RuntimeError(f"{url}: {report['runtimeError']}")
-    return report
+    for attempt in range(1, ATTEMPTS + 1):
+        output.unlink(missing_ok=True)
+        done = subprocess.run(command, env=env, timeout=300)
+        report = json.loads(output.read_text()) if output.exists() else {}
+        if done.returncode == 0 and report and not report.get("runtimeError"):
+            return report
+        # On a busy machine Chromium now and then loses the trace (NO_NAVSTART): run it again.
+        print(f"  {url} ({preset}): run failed, attempt {attempt} of {ATTEMPTS}", flush=True)
+    raise RuntimeError(f"Lighthouse failed {ATTEMPTS} times on {url} ({preset})")
 
 
 def measure(args, urls: dict, cookie: str, folder: str) -> list:
