@@ -13,6 +13,7 @@ from ..records import user_today
 from ..reflections import services as reflections
 from ..reminders import due as reminders_due
 from ..settings import services as settings
+from ..treatments import quick
 from . import ranges, services, session_day
 
 bp = Blueprint("dashboard", __name__)
@@ -51,6 +52,7 @@ def index():
         checklist=session_day.checklist(upcoming_session) if upcoming_session else None,
         follow_up_session=session_day.needs_follow_up(current_user, now),
         since_session=durability.today_sentence(services.since_last_session(current_user, today)),
+        quick_session=quick.quick_log(current_user, today, now),
     )
 
 

@@ -14,7 +14,7 @@ from ..errors import Conflict, Invalid
 from ..form_errors import form_status, show_service_errors
 from ..models import utcnow
 from ..records import newest_page, user_today
-from . import bp, rules, services
+from . import bp, quick, rules, services
 from .forms import TreatmentForm, field_for, fill_form, fill_now, form_to_data
 
 CONFLICT_HELP = (
@@ -65,12 +65,14 @@ def index():
     listing = newest_page(
         services.list_treatments, current_user, request.args.get("page", 1, type=int)
     )
+    today = user_today(current_user)
     return render_template(
         "treatments/index.html",
         treatments=listing["items"],
         page=listing["page"],
         has_more=listing["has_more"],
-        today=user_today(current_user),
+        today=today,
+        quick_session=quick.quick_log(current_user, today, utcnow()),
     )
 
 

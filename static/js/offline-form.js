@@ -111,7 +111,8 @@ function checkinPayload(form) {
  * the device never keeps its own copy of field names, side effects or prompts.
  */
 function recordFields(form) {
-  const island = form.ownerDocument.getElementById('record-fields');
+  // A form on a page of other forms (Today's quick session log) carries its own island.
+  const island = form.querySelector('script[data-record-fields]') || form.ownerDocument.getElementById('record-fields');
   return island ? JSON.parse(island.textContent) : {};
 }
 
@@ -360,18 +361,37 @@ function renewStaleEntry(form, page) {
   document.getElementById('crisis')?.setAttribute('hidden', '');
 }
 
-/** Route the page's record form through the offline queue (when a worker is there to take it). */
+/** Stamp a session logged "now" with the minute it is saved, not the minute the page was opened. */
+function stampNow(form, page) {
+  const now = nowIn(page.timezone);
+  form.elements.day.value = now.day;
+  form.elements.clock.value = now.clock;
+}
+
+/**
+ * Route the page's record form through the offline queue (when a worker is there to take it),
+ * and every form that names its own kind (data-record-kind), such as Today's quick session log.
+ */
 export function enhanceForm(page) {
-  const kind = FORMS[page.endpoint];
+  if (!page.user) return;
   const form = document.querySelector('main input[name="client_id"]')?.form;
-  if (!kind || !form || !KINDS[kind] || !page.user) return;
-  if (page.method === 'GET') renewStaleEntry(form, page);
+  if (form && FORMS[page.endpoint] && !form.dataset.recordKind) {
+    if (page.method === 'GET') renewStaleEntry(form, page);
+    enhance(form, FORMS[page.endpoint], page);
+  }
+  for (const own of document.querySelectorAll('main form[data-record-kind]')) enhance(own, own.dataset.recordKind, page);
+}
+
+/** Queue one form's saves as records of `kind`. */
+function enhance(form, kind, page) {
+  if (!KINDS[kind]) return;
   const isNew = (page.endpoint.endsWith('.new') || form.hasAttribute('data-fresh')) && !form.elements.base_revision;
   if (isNew && page.method === 'GET') freshen(form, kind, page);
 
   let busy = false;
   form.addEventListener('submit', (event) => {
     if (busy) { event.preventDefault(); return; }
+    if (form.hasAttribute('data-stamp-now')) stampNow(form, page);
     if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return; // plain POST
     const pressed = form.querySelector('[data-mood-value]');
     if (pressed && event.submitter && event.submitter.name === 'mood') {
