@@ -329,6 +329,11 @@ async function save(form, kind, page) {
     return;
   }
   showSaved(form, { message: WAITING[flushed && flushed.stopped] || WAITING.network, ...details });
+  if (form.hasAttribute('data-stamp-now')) {
+    // A one-tap log of "now" (today's session) is done: a second tap would log a second one.
+    form.querySelectorAll('button[type=submit]').forEach((button) => { button.disabled = true; });
+    return;
+  }
   if (!form.elements.base_revision) {
     // Ready for the next entry, with a new id, as a fresh page would be.
     form.reset();

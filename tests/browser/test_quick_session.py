@@ -93,6 +93,10 @@ def test_offline_the_quick_log_waits_on_the_device_and_is_sent_later(page: Page,
     page.locator("form.quick-session").get_by_role("button", name="Save session").click()
 
     expect(saved_notice(page)).to_contain_text("Saved on this device")
+    # Logged once: the button is spent, so a second tap cannot queue a second session.
+    expect(
+        page.locator("form.quick-session").get_by_role("button", name="Save session")
+    ).to_be_disabled()
     [intent] = queued(page)
     assert intent["kind"] == "treatment"
     payload = intent["payload"]
