@@ -13,7 +13,7 @@ from ..records import user_today
 from ..reflections import services as reflections
 from ..reminders import due as reminders_due
 from ..settings import services as settings
-from . import ranges, services, session_day
+from . import glance, ranges, services, session_day
 
 bp = Blueprint("dashboard", __name__)
 RECENT = 7
@@ -50,6 +50,7 @@ def index():
         upcoming_session=upcoming_session,
         checklist=session_day.checklist(upcoming_session) if upcoming_session else None,
         follow_up_session=session_day.needs_follow_up(current_user, now),
+        glance=glance.for_user(current_user, today),
         since_session=durability.today_sentence(services.since_last_session(current_user, today)),
     )
 
