@@ -1,9 +1,7 @@
-// Fits a chart's figure to where it is drawn: the screen's width and height, touch, dark mode.
+// Fits a chart's figure to where it is drawn: the screen's width and height, and touch.
 
 // About one date label per 90 px: "Sep 2026" needs some 60 px and a gap to read on a phone.
 const PX_PER_DATE_TICK = 90;
-// Room kept above and below a chart so its title or the next heading shows with it.
-const SCREEN_MARGIN_PX = 40;
 // Below this a multi-panel chart's panels get too thin to read; a taller screen never hits it.
 const LEAST_CAP_PX = 480;
 
@@ -30,7 +28,7 @@ function fitDateTicks(layout, width) {
 /** Keep the chart within one screen, so a swipe past it never starts and ends inside it. */
 function fitHeight(layout) {
   if (!layout.height) return;
-  const screen = Math.max(LEAST_CAP_PX, window.innerHeight - SCREEN_MARGIN_PX);
+  const screen = Math.max(LEAST_CAP_PX, window.innerHeight);
   layout.height = Math.min(layout.height, screen);
 }
 

@@ -175,7 +175,7 @@ def test_on_a_phone_charts_fit_a_screen_without_a_mode_bar(make_page, one_year):
     assert (
         page.locator(".modebar").evaluate_all("(bars) => bars.filter((b) => b.offsetParent)") == []
     )
-    button = page.get_by_role("button", name='Download the chart "Scores over time" as a PNG image')
+    button = page.get_by_role("button", name='Download image of "Scores over time" (PNG)')
     with page.expect_download() as download:
         button.click()
     assert download.value.suggested_filename.endswith(".png")
