@@ -262,11 +262,11 @@ def caption(data: ChartData) -> str:
     days = (last - first).days + 1
     shown = [c for c in data.daily if first <= c["date"] <= last]
     sessions = sum(1 for s in data.sessions if not s.get("planned") and first <= s["date"] <= last)
-    worse = "darker = worse" if name == "Daily score" else "darker = better"
+    worse = "stronger colour = worse" if name == "Daily score" else "stronger colour = better"
     if name == "Daily score" and any(c.get("total") is None for c in shown):
-        worse += "; a day with a mood alone is blue, mood 0-10, darker = better"
+        worse += "; a day with a mood alone is blue, mood 0-10, stronger = better"
     text = (
-        f"One square per day: {name.lower()} 0-{top}, {worse}; white = no check-in "
+        f"One square per day: {name.lower()} 0-{top}, {worse}; blank = no check-in "
         f"({len(shown)} of {days} days checked in"
         + (f", from {words.format_date(first)}). " if first > data.first else "). ")
         + f"{sessions} session{'' if sessions == 1 else 's'} ringed."

@@ -29,7 +29,9 @@ EMPTY = (
 SCORE_MAX = 27
 MOOD_MAX = 10
 # Planned heights in px; the figure's height is their sum plus room for titles, ticks, legend.
-SCORE_PX, MOOD_PX, VALIDATED_PX, SESSIONS_PX, TITLE_PX = 250, 110, 120, 26, 26
+# A phone shrinks the whole figure to one screen (static/js/chart-figure.js), every panel alike:
+# the daily score gets the largest share so it keeps some 230 px at 390 x 844.
+SCORE_PX, MOOD_PX, VALIDATED_PX, SESSIONS_PX, TITLE_PX = 270, 96, 110, 26, 22
 LEGEND_PX = 120
 FEW_SESSIONS = 12  # full-height session lines only up to this many in view
 RESOLUTION_NOTES = {

@@ -14,7 +14,7 @@ from ..reflections import services as reflections
 from ..reminders import due as reminders_due
 from ..settings import services as settings
 from ..treatments import quick
-from . import ranges, services, session_day
+from . import glance, ranges, services, session_day
 
 bp = Blueprint("dashboard", __name__)
 RECENT = 7
@@ -51,6 +51,7 @@ def index():
         upcoming_session=upcoming_session,
         checklist=session_day.checklist(upcoming_session) if upcoming_session else None,
         follow_up_session=session_day.needs_follow_up(current_user, now),
+        glance=glance.for_user(current_user, today),
         since_session=durability.today_sentence(services.since_last_session(current_user, today)),
         quick_session=quick.quick_log(current_user, today, now),
     )

@@ -330,10 +330,24 @@ def create_sample_records(page: Page) -> dict[str, str]:
 
 
 SETTLED = "() => [...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.drawn)"
+# Today draws a chart only when it nears the screen: bring each one near in turn, then go back up.
+VISIT_CHARTS = """
+async () => {
+  for (const chart of document.querySelectorAll('[data-chart]')) {
+    chart.scrollIntoView({block: 'center'});
+    const until = Date.now() + 20000;  // then wait_for_function below fails with its timeout
+    while (!chart.dataset.drawn && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  window.scrollTo(0, 0);
+}
+"""
 
 
 def settle(page: Page) -> None:
     """Wait for what scripts draw after load (charts set data-drawn, even on failure)."""
+    page.evaluate(VISIT_CHARTS)
     page.wait_for_function(SETTLED)
 
 

@@ -9,7 +9,7 @@ from journal.demo import generate
 from journal.extensions import db
 from journal.models import User
 from journal.records import user_today
-from tests.browser.harness import DESKTOP, MOBILE, signup
+from tests.browser.harness import DESKTOP, MOBILE, settle, signup
 
 CHARTS = ["timeline", "calendar", "around-sessions", "session-change", "durability", "items"]
 
@@ -44,6 +44,7 @@ def test_every_chart_draws_with_data_points(make_page, live_server, viewport):
 def test_new_user_sees_empty_states_not_blank_plots(page):
     """With no data the captions say what to log first and no empty plot box is shown."""
     signup(page)
+    settle(page)  # Today draws each chart as it nears the screen
     for name in CHARTS:
         chart = page.locator(f'[data-chart="{name}"]')
         expect(chart).to_have_attribute("data-drawn", "empty")
