@@ -83,6 +83,7 @@ ACCESS = {
     "api_reminders.save_reminders": SIGNED_IN,
     "api_reminders.vapid_key": SIGNED_IN,
     "reminders.calendar_download": SIGNED_IN,
+    "reminders.email_on": SIGNED_IN,
     "reminders.calendar_subscription": SIGNED_IN,
     "reminders.settings": SIGNED_IN,
     "api_settings.update_me": SIGNED_IN,
@@ -145,6 +146,7 @@ SAMPLES = {
     "secret": "c" * 32,
     "session_id": "1",
     "job_id": "0" * 32,
+    "version": "0123456789",  # a hashed static URL (journal/static_urls.py)
 }
 
 
