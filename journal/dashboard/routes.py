@@ -51,6 +51,7 @@ def index():
         checklist=session_day.checklist(upcoming_session) if upcoming_session else None,
         follow_up_session=session_day.needs_follow_up(current_user, now),
         since_session=durability.today_sentence(services.since_last_session(current_user, today)),
+        sessions_help=services.sessions_help(current_user, today),
     )
 
 
