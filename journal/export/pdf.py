@@ -22,7 +22,7 @@ from . import images
 # Plotly's text the size it was laid out for. Before/after and days since sit side by side.
 CHART_WIDTH = 688
 CHART_SIZES = {
-    "timeline": (CHART_WIDTH, 400),
+    "timeline": (CHART_WIDTH, 360),
     "calendar": (CHART_WIDTH, 160),
     "session-change": (CHART_WIDTH // 2 - 6, 190),
     "around-sessions": (CHART_WIDTH // 2 - 6, 190),

@@ -31,9 +31,9 @@ class Limits:
 
 
 # Three A4 pages hold about this much; the rest is in the data export and the share page.
-# Every session is listed (the induction series must not drop out); only the older item-9
-# answers are cut, never the recent ones in the banner.
-PDF_LIMITS = Limits(reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
+# A year's sessions are all listed (page 1 sums up the induction series and the boosters in
+# any case); only older item-9 answers are cut, never the recent ones in the banner.
+PDF_LIMITS = Limits(sessions=30, reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
 FULL = Limits()
 
 
