@@ -22,11 +22,11 @@ from . import images
 # Plotly's text the size it was laid out for. Before/after and days since sit side by side.
 CHART_WIDTH = 688
 CHART_SIZES = {
-    "timeline": (CHART_WIDTH, 360),
+    "timeline": (CHART_WIDTH, 330),
     "calendar": (CHART_WIDTH, 160),
-    "session-change": (CHART_WIDTH // 2 - 6, 190),
-    "around-sessions": (CHART_WIDTH // 2 - 6, 190),
-    "durability": (CHART_WIDTH, 160),
+    "session-change": (CHART_WIDTH // 2 - 6, 170),
+    "around-sessions": (CHART_WIDTH // 2 - 6, 170),
+    "durability": (CHART_WIDTH, 130),
 }
 STYLESHEET = STATIC / "css" / "report.css"
 # US Letter's page is shorter and its content box wider than A4's (the images scale to the

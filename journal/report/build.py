@@ -30,7 +30,14 @@ from .content import (
     SessionRow,
     SharedReflection,
 )
-from .summary import first_shown, named_baseline, other_scores, phq9_summary, session_series
+from .summary import (
+    first_shown,
+    item9_grouped,
+    named_baseline,
+    other_scores,
+    phq9_summary,
+    session_series,
+)
 
 LEVEL_LABELS = {"sedation": "sleepiness"}
 
@@ -279,7 +286,9 @@ def build_report(
     data = clinician_data(inputs, user_today(user), baseline_period)
     first = first_shown(inputs.sessions, drawn_from, end)
     in_range = inputs.in_range(inputs.validated)
-    sessions, sessions_total = session_rows(user, drawn_from, end, limits.sessions)
+    # Every session for the series lines; the table shows the most recent that fit.
+    every_session, sessions_total = session_rows(user, drawn_from, end, None)
+    sessions = every_session[-limits.sessions :] if limits.sessions else every_session
     reflections, reflections_total = (
         shared_reflections(user, start, end, limits) if include_reflections else ([], 0)
     )
@@ -295,7 +304,7 @@ def build_report(
         phq9=phq9_summary(inputs.validated, in_range, first, drawn_from, baseline_period),
         others=other_scores(inputs.validated, in_range, first, drawn_from, baseline_period),
         baseline_rule=verdict.baseline_rule_text(),
-        series=session_series(sessions, min((s["date"] for s in done), default=None)),
+        series=session_series(every_session, min((s["date"] for s in done), default=None)),
         helped=sessions_help(inputs.daily, inputs.sessions, drawn_from, end),
         score_table=score_table(data, baseline_period),
         durability=durability.caption(data),
@@ -305,6 +314,7 @@ def build_report(
         sessions_total=sessions_total,
         item9_recent=recent,
         item9_older=older,
+        item9_grouped=item9_grouped(recent),
         include_reflections=include_reflections,
         reflections=reflections,
         reflections_total=reflections_total,

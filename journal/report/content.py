@@ -11,9 +11,9 @@ if TYPE_CHECKING:  # the summary's records, named for the type checker only (no 
     from .summary import Latest, Phq9Summary, Series
 
 # The PDF's charts, in reading order: the timeline on page 1, then the session charts that
-# detail "did the sessions help" (before/after bars, days since each session, durability), then
-# the calendar. The share view adds the rest.
-REPORT_CHARTS = ("timeline", "session-change", "around-sessions", "durability", "calendar")
+# detail "did the sessions help" (before/after bars, days since each session, durability).
+# The share view adds the rest (the calendar, the items), folded.
+REPORT_CHARTS = ("timeline", "session-change", "around-sessions", "durability")
 PAPERS = {"a4": "A4", "letter": "letter"}
 DEFAULT_DAYS = 90
 NAME_MAX = 80
@@ -33,7 +33,7 @@ class Limits:
 # Three A4 pages hold about this much; the rest is in the data export and the share page.
 # A year's sessions are all listed (page 1 sums up the induction series and the boosters in
 # any case); only older item-9 answers are cut, never the recent ones in the banner.
-PDF_LIMITS = Limits(sessions=30, reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
+PDF_LIMITS = Limits(sessions=16, reflections=2, reflection_chars=450, item9_dates=6, score_dates=24)
 FULL = Limits()
 
 
@@ -104,6 +104,7 @@ class Report:
     sessions_total: int
     item9_recent: list[Item9Flag]
     item9_older: list[Item9Flag]
+    item9_grouped: list[str]  # the recent answers in a few lines, for a long banner
     include_reflections: bool
     reflections: list[SharedReflection]
     reflections_total: int

@@ -176,3 +176,23 @@ def session_series(rows: list[SessionRow], first_ever: date | None) -> list[Seri
     if boosters:
         found.append(_series("Boosters" if induction or first_ever else "Sessions", boosters))
     return found
+
+
+def item9_grouped(flags: list) -> list[str]:
+    """Write many item-9 answers in a few lines: by questionnaire and answer, dates by month.
+
+    "daily check-in, Quite a bit (2): 7, 6, 5 Dec 2026; 30 Nov 2026": every date and answer
+    is still there, in a fraction of the room (the banner must leave page 1 for the chart).
+    """
+    groups: dict[tuple[str, str], dict[tuple[int, int], list[int]]] = {}
+    for flag in flags:  # newest first
+        months = groups.setdefault((flag.instrument, flag.label), {})
+        months.setdefault((flag.day.year, flag.day.month), []).append(flag.day.day)
+    lines = []
+    for (instrument, label), months in groups.items():
+        dates = "; ".join(
+            f"{', '.join(map(str, days))} {date(year, month, 1):%b %Y}"
+            for (year, month), days in months.items()
+        )
+        lines.append(f"{instrument}, {label}: {dates}.")
+    return lines
