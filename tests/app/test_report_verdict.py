@@ -221,3 +221,46 @@ def test_sessions_help_is_the_same_number_on_today_the_share_view_and_the_pdf(au
     assert "Other: <i>TMS</i>" in pdf and "Other: <i>TMS</i>" in share
     page = auth_api.get("/").get_data(as_text=True)
     assert "<i>TMS</i>" not in page
+
+
+def test_a_chosen_baseline_period_replaces_the_rule(auth_api, user):
+    """The report options' baseline period names its scores and drives the verdict."""
+    phq9(auth_api, user, 60, 20)
+    phq9(auth_api, user, 50, 10)
+    session(auth_api, user)
+    phq9(auth_api, user, LATEST_AGO, 10)
+    today = user_today(user)
+    default = visible_text(auth_api.get("/export/report").get_data(as_text=True))
+    assert f"Baseline PHQ-9 20: a single score, {date_words(user, 60)} (the first score" in default
+    assert "Response: 50 % lower than the baseline of 20" in default
+
+    chosen = (today - timedelta(days=52)).isoformat(), (today - timedelta(days=48)).isoformat()
+    page = auth_api.get(f"/export/report?baseline_from={chosen[0]}&baseline_to={chosen[1]}")
+    text = visible_text(page.get_data(as_text=True))
+    assert page.status_code == 200
+    assert f"Baseline PHQ-9 10: a single score, {date_words(user, 50)} (the period chosen" in text
+    assert "No clinically important change: the same as the baseline of 10" in text
+    assert f"baseline_from={chosen[0]}" in page.get_data(as_text=True)  # the PDF link keeps it
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("baseline_from=2026-01-01", "baseline_to"),
+        ("baseline_to=2026-01-01", "baseline_from"),
+        ("baseline_from=2026-02-01&baseline_to=2026-01-01", "baseline_from"),
+        ("baseline_from=someday&baseline_to=2026-01-01", "baseline_from"),
+    ],
+)
+def test_bad_baseline_periods_are_422(auth_api, query, field):
+    """Half a period, a reversed one or a bad date is a 422 naming the field."""
+    response = auth_api.get(f"/export/report.pdf?{query}", headers={"Accept": "application/json"})
+    assert response.status_code == 422
+    assert field in response.get_json()["error"]["fields"]
+
+
+def test_export_page_offers_the_baseline_period(logged_in):
+    """The report form has the two declared baseline dates."""
+    page = logged_in.get("/export/").get_data(as_text=True)
+    assert 'name="baseline_from"' in page and 'name="baseline_to"' in page
+    assert "Baseline from" in page
