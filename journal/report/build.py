@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from .. import instruments, models, verdict
-from ..charts import ChartData, ChartInputs, durability, medication_name, words
+from ..charts import ChartData, ChartInputs, medication_name, words
 from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
@@ -307,7 +307,6 @@ def build_report(
         series=session_series(every_session, min((s["date"] for s in done), default=None)),
         helped=sessions_help(inputs.daily, inputs.sessions, drawn_from, end),
         score_table=score_table(data, baseline_period),
-        durability=durability.caption(data),
         paper=paper,
         daily_count=len(inputs.in_range(inputs.daily)),
         sessions=sessions,

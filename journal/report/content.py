@@ -97,7 +97,6 @@ class Report:
     series: list[Series]
     helped: SessionsHelp
     score_table: list[ScoreRow]
-    durability: str
     paper: str
     daily_count: int
     sessions: list[SessionRow]
