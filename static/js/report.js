@@ -13,8 +13,3 @@ function fitCharts() {
 window.addEventListener('beforeprint', fitCharts);
 window.addEventListener('afterprint', fitCharts);
 
-// The share page folds its details: a chart drawn while folded had no width to measure, so fit
-// it when its section opens.
-document.querySelectorAll('details.report-part').forEach((part) => {
-  part.addEventListener('toggle', () => { if (part.open) fitCharts(); });
-});
