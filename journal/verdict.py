@@ -73,8 +73,13 @@ def choose_baseline(
     scores: Iterable[tuple[date, int]],
     first_session: date | None,
     period: tuple[date, date] | None = None,
+    since: date | None = None,
 ) -> Baseline | None:
-    """Pick the baseline: a chosen period, else the 14 days before session 1, else one score."""
+    """Pick the baseline: a chosen period, else the 14 days before session 1, else one score.
+
+    The 14 days may lie before the range; the fallback is the first score on or after `since`
+    (the range's start).
+    """
     ordered = sorted(scores)
     if period is not None:
         start, end = period
@@ -86,9 +91,10 @@ def choose_baseline(
         chosen = [s for s in ordered if start <= s[0] < first_session]
         if chosen:
             return Baseline(tuple(chosen), "every score in the 14 days before the first session")
-    if not ordered:
+    in_range = [s for s in ordered if since is None or s[0] >= since]
+    if not in_range:
         return None
-    return Baseline((ordered[0],), "the first score in the range")
+    return Baseline((in_range[0],), "the first score in the range")
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,8 @@ class Verdict:
             "Remission": f"Remission: the latest score, {self.latest}, is below 5.",
             "Response": f"Response: {fall} lower than the baseline of {base} (50 % or more).",
             "Partial response": (
-                f"Partial response: {fall} lower than the baseline of {base} (25 % to 49 %)."
+                f"Partial response: {fall} lower than the baseline of {base} "
+                "(25 % to less than 50 %)."
             ),
             "Clinically important improvement": (
                 f"Clinically important improvement: {points(-self.change)} points lower "
@@ -178,11 +185,10 @@ class Item9Answer:
     answer: int
 
 
-def item9_split(
-    answers: Iterable[Item9Answer], end: date, days: int = ITEM9_DAYS
-) -> tuple[list[Item9Answer], list[Item9Answer]]:
+def item9_split(answers: Iterable, end: date, days: int = ITEM9_DAYS) -> tuple[list, list]:
     """Split positive item-9 answers into recent (the banner) and older (the history).
 
+    Any record with a `day` and a numeric `answer` will do (an Item9Answer, the report's flag).
     Recent means on or after `end - days` and on or before `end`; newest first in both lists.
     """
     since = end - timedelta(days=days)

@@ -11,6 +11,9 @@ from . import style, words
 from .data import ChartData
 
 BAND_FILL = "rgba(0,0,0,{:.3f})"
+# Validated scores' markers, mildest band to most severe (colour-blind safe enough beside the
+# band named in each hover and the shaded bands behind).
+SEVERITY = ("#2e7d32", "#9e9d24", "#f9a825", "#ef6c00", "#c62828")
 BIN_WORDS = {"week": "Week of", "month": "Month of"}
 
 
@@ -218,6 +221,18 @@ def reference_traces(info: analysis.Record, yref: str, first: date, last: date) 
     ]
 
 
+def severity_colour(instrument: instruments.Instrument, total: int) -> str:
+    """Colour a validated score by its band: green for the mildest, red for the most severe."""
+    bands = instrument.bands
+    if len(bands) < 2:  # one band is no severity scale (PCL-5 past week): neutral
+        return style.GREY
+    index = next(k for k, b in enumerate(bands) if b.low <= total <= b.high)
+    place = index / (len(bands) - 1)
+    if instrument.higher_is_better:
+        place = 1 - place
+    return SEVERITY[round(place * (len(SEVERITY) - 1))]
+
+
 def validated_trace(data: ChartData, instrument, yref: str) -> dict[str, Any]:
     """Return one instrument's scores as markers, with the band in the hover."""
     rows = sorted(
@@ -237,8 +252,13 @@ def validated_trace(data: ChartData, instrument, yref: str) -> dict[str, Any]:
         "y": [t * factor(instrument) for _, t in rows],
         "yaxis": yref,
         "mode": "lines+markers",
-        "line": {"color": style.GREEN, "width": 1.5},
-        "marker": {"color": style.GREEN, "size": 8, "symbol": "diamond"},
+        "line": {"color": style.GREY, "width": 1},
+        "marker": {
+            "color": [severity_colour(instrument, t) for _, t in rows],
+            "size": 9,
+            "symbol": "diamond",
+            "line": {"color": style.TEXT, "width": 0.5},
+        },
         "cliponaxis": False,
         "hovertext": hover,
         "hoverinfo": "text",

@@ -54,6 +54,7 @@ def index():
         glance=glance.for_user(current_user, today),
         since_session=durability.today_sentence(services.since_last_session(current_user, today)),
         quick_session=quick.quick_log(current_user, today, now),
+        sessions_help=services.sessions_help(current_user, today),
     )
 
 

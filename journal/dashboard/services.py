@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import Text, case, cast, or_, select
 
 from .. import analysis, charts
+from .. import sessions_help as helped
 from ..charts import CHART_NAMES, CHART_TITLES, ChartData, ChartInputs
 from ..crypto import identity_aad
 from ..extensions import db
@@ -172,6 +173,16 @@ def since_last_session(user: User, today: date) -> dict | None:
     daily = [{"date": row.local_date, "total": row.total, "mood": row.mood} for row in recent]
     session = {"date": last.local_date, "started_at": last.started_at, "planned": False}
     return analysis.since_last_session(daily, [session], today)
+
+
+HELP_DAYS = 90  # Today answers "did the sessions help" over the same 90 days a new share shows
+
+
+def sessions_help(user: User, today: date) -> helped.SessionsHelp:
+    """Answer "did the sessions help" over the last 90 days, as the share view and PDF do."""
+    start = today - timedelta(days=HELP_DAYS - 1)
+    inputs = load_inputs(user, start, today, bounded=True)
+    return helped.sessions_help(inputs.daily, inputs.sessions, start, today)
 
 
 WEEKDAY_NUMBERS = {"monday": 0, "saturday": 5, "sunday": 6}

@@ -30,12 +30,20 @@ def quiet(_percent: int, _text: str) -> None:
 
 def make_pdf(user: User, args, step: Step = quiet) -> Made:
     """Build and draw the therapist report."""
-    start, end, include, name, paper = options.report_options(args, user)
+    chosen = options.report_options(args, user)
     step(10, "Reading your check-ins")
-    the_report, data = report.build_report(user, start, end, include, name, paper=paper)
+    the_report, data = report.build_report(
+        user,
+        chosen.start,
+        chosen.end,
+        chosen.include,
+        chosen.name,
+        paper=chosen.paper,
+        baseline_period=chosen.baseline,
+    )
     step(40, "Drawing your charts")
     body = pdf.render_pdf(the_report, data)
-    filename = f"mood-journal-report-{options.stamp(start, end)}.pdf"
+    filename = f"mood-journal-report-{options.stamp(chosen.start, chosen.end)}.pdf"
     return Made(body, "application/pdf", filename)
 
 

@@ -1,11 +1,13 @@
 """What each export takes: its parameters, read and checked once for sync routes and jobs."""
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from .. import report
 from ..dashboard import services as charts
 from ..errors import Invalid
+from ..fields import BodySpec, Day
 from ..models import User
 from ..records import parse_date, user_today
 from . import images
@@ -37,14 +39,71 @@ def optional_range(args: Mapping) -> tuple[date | None, date | None]:
     return start, end
 
 
-def report_options(args: Mapping, user: User):
-    """Read the report's range, reflections switch, optional name and paper."""
+# The baseline period a person may pick for the report (both dates, or neither: the default
+# rule). Declared once: the check here, the form's labels in templates/export/index.html.
+BASELINE = BodySpec(
+    name="report_baseline",
+    fields={
+        "baseline_from": Day(
+            description="First day of the baseline period (default: the report's rule)",
+            label="Baseline from",
+        ),
+        "baseline_to": Day(
+            description="Last day of the baseline period",
+            label="Baseline to",
+        ),
+    },
+)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What one report was asked for, checked."""
+
+    start: date
+    end: date
+    include: bool
+    name: str | None
+    paper: str
+    baseline: tuple[date, date] | None = None
+
+    def query(self) -> dict:
+        """Return the options as query text (the PDF link, a job's stored parameters)."""
+        found = {"from": self.start.isoformat(), "to": self.end.isoformat(), "paper": self.paper}
+        found["reflections"] = "1" if self.include else "0"
+        if self.name:
+            found["name"] = self.name
+        if self.baseline:
+            found["baseline_from"], found["baseline_to"] = (d.isoformat() for d in self.baseline)
+        return found
+
+
+def baseline_period(args: Mapping) -> tuple[date, date] | None:
+    """Read an optional baseline period (both ends, from <= to); raise Invalid naming the field."""
+    given = {k: args[k] for k in BASELINE.fields if args.get(k)}
+    if not given:
+        return None
+    errors: dict[str, str] = {}
+    values = BASELINE.clean(given, errors)
+    for key in BASELINE.fields:
+        if key not in given and key not in errors:
+            errors[key] = "Give both dates of the baseline period, or neither."
+    if not errors and values["baseline_from"] > values["baseline_to"]:
+        errors["baseline_from"] = "The baseline starts after it ends."
+    if errors:
+        raise Invalid(BASELINE.message, errors)
+    return values["baseline_from"], values["baseline_to"]
+
+
+def report_options(args: Mapping, user: User) -> ReportOptions:
+    """Read the report's range, reflections switch, optional name, paper and baseline period."""
     start, end = report.parse_range(args, user_today(user))
     include = args.get("reflections") == "1"
     paper = args.get("paper") or "a4"
     if paper not in report.PAPERS:
         raise Invalid("Choose A4 or US Letter.", {"paper": "Choose a4 or letter."})
-    return start, end, include, report.clean_name(args.get("name")), paper
+    name = report.clean_name(args.get("name"))
+    return ReportOptions(start, end, include, name, paper, baseline_period(args))
 
 
 def chart_options(name: str, fmt: str, args: Mapping):
@@ -71,10 +130,7 @@ def job_parameters(kind: str, args: Mapping, user: User) -> dict:
         if not isinstance(value, str):
             raise Invalid("Some fields need attention.", {key: "Give this as text."})
     if kind == "pdf":
-        start, end, include, name, paper = report_options(args, user)
-        found = {"from": start.isoformat(), "to": end.isoformat(), "paper": paper}
-        found["reflections"] = "1" if include else "0"
-        return {**found, **({"name": name} if name else {})}
+        return report_options(args, user).query()
     if kind in images.FORMATS:
         chart_options(args.get("chart", ""), kind, args)
         return {"chart": args["chart"], **{k: args[k] for k in IMAGE_KEYS if args.get(k)}}

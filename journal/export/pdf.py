@@ -19,14 +19,14 @@ from . import images
 
 # The PDF's content box on A4 with 14 mm side margins is 182 mm: 688 CSS px at 96 px/inch
 # (US Letter's is wider; the images scale to the box). Drawing the charts at that size keeps
-# Plotly's text the size it was laid out for. Before/after and durability sit side by side.
+# Plotly's text the size it was laid out for. Before/after and days since sit side by side.
 CHART_WIDTH = 688
 CHART_SIZES = {
-    "timeline": (CHART_WIDTH, 400),
+    "timeline": (CHART_WIDTH, 330),
     "calendar": (CHART_WIDTH, 160),
-    "session-change": (CHART_WIDTH // 2 - 6, 175),
-    "durability": (CHART_WIDTH // 2 - 6, 175),
-    "around-sessions": (CHART_WIDTH, 250),
+    "session-change": (CHART_WIDTH // 2 - 6, 170),
+    "around-sessions": (CHART_WIDTH // 2 - 6, 170),
+    "durability": (CHART_WIDTH, 130),
 }
 STYLESHEET = STATIC / "css" / "report.css"
 # US Letter's page is shorter and its content box wider than A4's (the images scale to the

@@ -96,15 +96,24 @@ def index():
         size_max=SIZE_MAX,
         default_size=DEFAULT_SIZE,
         name_max=report.NAME_MAX,
+        baseline=options.BASELINE,
     )
 
 
 @bp.route("/report")
 def report_page():
     """Show the report as a page to read or print (charts drawn by the browser)."""
-    start, end, include, name, paper = report_options()
-    the_report, data = report.build_report(current_user, start, end, include, name, paper=paper)
-    query = {"from": start.isoformat(), "to": end.isoformat()}
+    chosen = report_options()
+    the_report, data = report.build_report(
+        current_user,
+        chosen.start,
+        chosen.end,
+        chosen.include,
+        chosen.name,
+        paper=chosen.paper,
+        baseline_period=chosen.baseline,
+    )
+    query = {"from": chosen.start.isoformat(), "to": chosen.end.isoformat()}
     return render_template(
         "export/report.html",
         report=the_report,
@@ -112,12 +121,7 @@ def report_page():
         chart_src={n: url_for("api_charts.chart", name=n, **query) for n in report.REPORT_CHARTS},
         # The API speaks to the patient; this page is for the clinician.
         captions={n: chart_registry.CHARTS[n].caption(data) for n in report.REPORT_CHARTS},
-        pdf_query={
-            **query,
-            "reflections": int(include),
-            "paper": paper,
-            **({"name": name} if name else {}),
-        },
+        pdf_query=chosen.query(),
     )
 
 

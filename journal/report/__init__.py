@@ -4,9 +4,11 @@ Below both `export` (the PDF) and `share` (the therapist's page), which read it;
 
 The numbers come from `analysis` over the inputs `dashboard.services.load_inputs` reads, and the
 charts from the dashboard's own builders, so the report, the dashboard and the share page never
-disagree. The baseline is computed from the whole history (it is the mean before the first
-session, which may be earlier than the range); every dated entry shown (points, sessions, flags,
-reflections) is inside the range.
+disagree. Page 1 (`summary`) follows docs/clinical/CHANGE.md through `journal.verdict`: the
+named baseline (every PHQ-9 in the 14 days before the first session shown, which may lie before
+the range; else the first score in the range; or a period the person chose), the verdict, the
+60-day item-9 banner, and `journal.sessions_help`'s one answer to "did the sessions help".
+Every other dated entry shown (points, sessions, flags, reflections) is inside the range.
 """
 
 from .build import (

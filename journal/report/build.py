@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from .. import analysis, instruments, models
-from ..charts import ChartData, ChartInputs, durability, medication_name, words
+from .. import instruments, models, verdict
+from ..charts import ChartData, ChartInputs, medication_name, words
 from ..dashboard import services as chart_services
 from ..errors import Invalid
 from ..extensions import db
@@ -16,20 +16,27 @@ from ..models import CheckIn, Reflection, TreatmentSession, User
 from ..records import parse_date, user_today
 from ..reflections import rules as reflection_rules
 from ..safety import services as safety_services
+from ..sessions_help import sessions_help
 from ..treatments import rules as treatment_rules
 from ..treatments import services as treatments
 from .content import (
     DEFAULT_DAYS,
     NAME_MAX,
     PDF_LIMITS,
-    Change,
     Item9Flag,
     Limits,
     Report,
-    Score,
     ScoreRow,
     SessionRow,
     SharedReflection,
+)
+from .summary import (
+    first_shown,
+    item9_grouped,
+    named_baseline,
+    other_scores,
+    phq9_summary,
+    session_series,
 )
 
 LEVEL_LABELS = {"sedation": "sleepiness"}
@@ -59,60 +66,32 @@ def clean_name(value: str | None) -> str | None:
     return name or None
 
 
-def clinician_data(inputs: ChartInputs, today: date) -> ChartData:
+def clinician_data(
+    inputs: ChartInputs, today: date, period: tuple[date, date] | None = None
+) -> ChartData:
     """Return the analysis a clinician's view reads: third-person captions, ranged windows.
 
     Only the baseline looks before the range; session windows get the range's check-ins only,
     so no score dated before the range reaches a therapist through a window that starts
-    before it.
+    before it. The chart's baseline line is the report's named PHQ-9 baseline, so the chart
+    and page 1 draw and state the same number.
     """
-    return ChartData(inputs, today, clinician=True, ranged_sessions=True)
-
-
-def latest_scores(validated: list[dict]) -> list[Score]:
-    """Return the latest PHQ-9 and GAD-7 in the range, each with its band."""
-    scores = []
-    for instrument in (instruments.PHQ9, instruments.GAD7):
-        taken = [v for v in validated if v["instrument"] == instrument.id]
-        if taken:
-            last = max(taken, key=lambda v: v["date"])
-            scores.append(
-                Score(
-                    instrument.short_title,
-                    last["date"],
-                    last["total"],
-                    instrument.max_total,
-                    instrument.band_for(last["total"]),
-                )
-            )
-    return scores
-
-
-def change_since_baseline(inputs: ChartInputs, info: dict | None) -> Change | None:
-    """Compare the latest score of the baseline's kind (in range, after it) with the baseline."""
-    if info is None:
-        return None
-    if info["source"] == "phq9":
-        later = [
-            v
-            for v in inputs.in_range(inputs.validated)
-            if v["instrument"] == "phq9" and v["date"] > info["end"]
-        ]
-        if not later:
-            return None
-        last = max(later, key=lambda v: v["date"])
-        what, latest, day = "PHQ-9", float(last["total"]), last["date"]
-    else:
-        daily = inputs.in_range(inputs.daily)
-        averages = analysis.rolling_mean([(c["date"], c.get("total")) for c in daily])
-        if not averages:
-            return None
-        day, average = averages[-1]
-        if average is None or day <= info["end"]:
-            return None
-        what, latest = "7-day average daily PHQ-9-style score", average
-    state = analysis.status(info["value"], latest)
-    return Change(what, latest, day, **state)
+    data = ChartData(inputs, today, clinician=True, ranged_sessions=True)
+    start, end = inputs.start or date.min, inputs.end or today
+    first = first_shown(inputs.sessions, start, end)
+    base = named_baseline(inputs.validated, "phq9", first, start, period)
+    data.baseline = (
+        None
+        if base is None
+        else {
+            "value": base.value,
+            "source": "phq9",
+            "n": len(base.scores),
+            "start": base.first,
+            "end": base.last,
+        }
+    )
+    return data
 
 
 def side_effects_text(effects: dict | None) -> str:
@@ -135,16 +114,17 @@ def route_text(route: str, label: str | None) -> str:
     return f"{name}: {label}" if label else name
 
 
-def score_table(data: ChartData) -> list[ScoreRow]:
+def score_table(data: ChartData, period: tuple[date, date] | None = None) -> list[ScoreRow]:
     """Return every validated score in the range by date, with band and change from baseline.
 
-    Each instrument's baseline is the mean of its own scores in the 14 days before the first
-    session (for the PHQ-9 the same number as the report's baseline); scores on or before the
-    baseline's last day have no change to show.
+    Each instrument's baseline follows the report's rule (page 1 states it; for the PHQ-9 the
+    same baseline as the verdict); scores on or before the baseline's last day have no change.
     """
     order = {key: n for n, key in enumerate(instruments.INSTRUMENTS)}
+    start, end = data.first, data.last
+    first = first_shown(data.inputs.sessions, start, end)
     baselines = {
-        key: analysis.instrument_baseline(data.inputs.validated, data.inputs.sessions, key)
+        key: named_baseline(data.inputs.validated, key, first, start, period)
         for key in {v["instrument"] for v in data.validated}
     }
     rows = []
@@ -153,7 +133,7 @@ def score_table(data: ChartData) -> list[ScoreRow]:
         if instrument is None:
             continue
         base = baselines[v["instrument"]]
-        after = base is not None and v["date"] > base["end"]
+        after = base is not None and v["date"] > base.last
         rows.append(
             ScoreRow(
                 v["date"],
@@ -161,7 +141,7 @@ def score_table(data: ChartData) -> list[ScoreRow]:
                 v["total"],
                 instrument.max_total,
                 instrument.band_for(v["total"]) if instrument.bands else "",
-                v["total"] - base["value"] if after else None,
+                v["total"] - base.value if after else None,
             )
         )
     return rows
@@ -215,7 +195,7 @@ def item9_flags(user: User, start: date, end: date) -> list[Item9Flag]:
         value = answers[instrument.safety_item]
         label = next(o.label for o in instrument.options if o.value == value)
         name = "daily check-in" if instrument.id == "daily" else instrument.short_title
-        flags.append(Item9Flag(day, name, f"{label} ({value})"))
+        flags.append(Item9Flag(day, name, value, f"{label} ({value})"))
     return flags
 
 
@@ -296,36 +276,44 @@ def build_report(
     limits: Limits = PDF_LIMITS,
     paper: str = "a4",
     include_safety_plan: bool = False,
+    baseline_period: tuple[date, date] | None = None,
 ) -> tuple[Report, ChartData]:
     """Gather the report's numbers and tables; return it with the analysis its charts share."""
     # The header keeps the chosen dates; a range reaching back before the first entry is drawn
     # from that entry, so the charts are not mostly empty.
     drawn_from = min(max(start, first_entry(user) or start), end)
     inputs = chart_services.load_inputs(user, drawn_from, end)
-    data = clinician_data(inputs, user_today(user))
-    info = data.baseline
-    done = analysis.done_sessions(inputs.sessions)
-    sessions, sessions_total = session_rows(user, drawn_from, end, limits.sessions)
+    data = clinician_data(inputs, user_today(user), baseline_period)
+    first = first_shown(inputs.sessions, drawn_from, end)
+    in_range = inputs.in_range(inputs.validated)
+    # Every session for the series lines; the table shows the most recent that fit.
+    every_session, sessions_total = session_rows(user, drawn_from, end, None)
+    sessions = every_session[-limits.sessions :] if limits.sessions else every_session
     reflections, reflections_total = (
         shared_reflections(user, start, end, limits) if include_reflections else ([], 0)
     )
+    recent, older = verdict.item9_split(item9_flags(user, start, end), end)
+    done = [s for s in inputs.sessions if not s.get("planned")]
     report = Report(
         name=display_name(user, name),
         start=start,
         end=end,
         drawn_from=drawn_from,
         generated_at=(now or models.utcnow()).astimezone(ZoneInfo(user.timezone)),
-        baseline=info,
-        first_session=done[0]["date"] if done else None,
-        scores=latest_scores(inputs.in_range(inputs.validated)),
-        score_table=score_table(data),
-        change=change_since_baseline(inputs, info),
-        durability=durability.headline(data),
+        first_session=first,
+        phq9=phq9_summary(inputs.validated, in_range, first, drawn_from, baseline_period),
+        others=other_scores(inputs.validated, in_range, first, drawn_from, baseline_period),
+        baseline_rule=verdict.baseline_rule_text(),
+        series=session_series(every_session, min((s["date"] for s in done), default=None)),
+        helped=sessions_help(inputs.daily, inputs.sessions, drawn_from, end),
+        score_table=score_table(data, baseline_period),
         paper=paper,
         daily_count=len(inputs.in_range(inputs.daily)),
         sessions=sessions,
         sessions_total=sessions_total,
-        item9=item9_flags(user, start, end),
+        item9_recent=recent,
+        item9_older=older,
+        item9_grouped=item9_grouped(recent),
         include_reflections=include_reflections,
         reflections=reflections,
         reflections_total=reflections_total,

@@ -1,11 +1,19 @@
 """What the therapist report holds: its limits and the plain values its templates show."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-# The PDF's charts, in reading order: the timeline on the summary page, then the calendar, the
-# before/after bars and the durability figure beside each other. The share view adds the rest.
-REPORT_CHARTS = ("timeline", "calendar", "session-change", "durability")
+if TYPE_CHECKING:  # the summary's records, named for the type checker only (no import cycle)
+    from ..sessions_help import SessionsHelp
+    from .summary import Latest, Phq9Summary, Series
+
+# The PDF's charts, in reading order: the timeline on page 1, then the session charts that
+# detail "did the sessions help" (before/after bars, days since each session, durability).
+# The share view adds the rest (the calendar, the items), folded.
+REPORT_CHARTS = ("timeline", "session-change", "around-sessions", "durability")
 PAPERS = {"a4": "A4", "letter": "letter"}
 DEFAULT_DAYS = 90
 NAME_MAX = 80
@@ -22,34 +30,11 @@ class Limits:
     score_dates: int | None = None
 
 
-# Two A4 pages hold about this much; the rest is in the data export and the share page.
-PDF_LIMITS = Limits(sessions=6, reflections=2, reflection_chars=450, item9_dates=6, score_dates=28)
+# Three A4 pages hold about this much; the rest is in the data export and the share page.
+# A year's sessions are all listed (page 1 sums up the induction series and the boosters in
+# any case); only older item-9 answers are cut, never the recent ones in the banner.
+PDF_LIMITS = Limits(sessions=16, reflections=2, reflection_chars=450, item9_dates=6, score_dates=24)
 FULL = Limits()
-
-
-@dataclass(frozen=True)
-class Score:
-    """A validated questionnaire's latest result."""
-
-    title: str
-    day: date
-    total: int
-    max_total: int
-    band: str
-
-
-@dataclass(frozen=True)
-class Change:
-    """The latest score against the baseline, with the thresholds it meets."""
-
-    what: str
-    latest: float
-    latest_day: date
-    change: float
-    percent: float | None
-    response: bool
-    remission: bool
-    meets_mid: bool
 
 
 @dataclass(frozen=True)
@@ -82,7 +67,8 @@ class Item9Flag:
 
     day: date
     instrument: str
-    answer: str
+    answer: int
+    label: str
 
 
 @dataclass(frozen=True)
@@ -104,17 +90,20 @@ class Report:
     end: date
     drawn_from: date
     generated_at: datetime
-    baseline: dict | None
     first_session: date | None
-    scores: list[Score]
+    phq9: Phq9Summary
+    others: list[Latest]
+    baseline_rule: str
+    series: list[Series]
+    helped: SessionsHelp
     score_table: list[ScoreRow]
-    change: Change | None
-    durability: str
     paper: str
     daily_count: int
     sessions: list[SessionRow]
     sessions_total: int
-    item9: list[Item9Flag]
+    item9_recent: list[Item9Flag]
+    item9_older: list[Item9Flag]
+    item9_grouped: list[str]  # the recent answers in a few lines, for a long banner
     include_reflections: bool
     reflections: list[SharedReflection]
     reflections_total: int
@@ -123,9 +112,9 @@ class Report:
     safety_plan: dict | None = None
 
     @property
-    def item9_shown(self) -> list[Item9Flag]:
-        """Return the item-9 flags to list, newest first (the count is always given in full)."""
-        return self.item9[::-1][: self.limits.item9_dates]
+    def item9_older_shown(self) -> list[Item9Flag]:
+        """Return the older item-9 flags to list, newest first (the count is given in full)."""
+        return self.item9_older[: self.limits.item9_dates]
 
     @property
     def score_instruments(self) -> list[str]:
@@ -133,7 +122,7 @@ class Report:
         return list(dict.fromkeys(row.instrument for row in self.score_table))
 
     @property
-    def score_dates(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
+    def score_dates(self) -> list[tuple[date, dict[str, ScoreRow]]]:
         """Return the score table as one row per date: {questionnaire: result}."""
         rows: dict[date, dict[str, ScoreRow]] = {}
         for row in self.score_table:
@@ -141,7 +130,7 @@ class Report:
         return list(rows.items())
 
     @property
-    def score_dates_shown(self) -> list[tuple[date, dict[str, "ScoreRow"]]]:
+    def score_dates_shown(self) -> list[tuple[date, dict[str, ScoreRow]]]:
         """Return the most recent dates of the score table that fit (all of them on screen)."""
         dates = self.score_dates
         limit = self.limits.score_dates

@@ -109,6 +109,7 @@ def view(token: str):
         chart_src={n: url_for("share.chart", token=token, name=n) for n in charts.CHART_NAMES},
         extra_charts=EXTRA_CHARTS,
         attribution=ATTRIBUTION,
+        fold=True,  # the details behind headings: the summary fits a screen or two
     )
     return private(Response(html, mimetype="text/html"))
 

@@ -12,3 +12,4 @@ function fitCharts() {
 
 window.addEventListener('beforeprint', fitCharts);
 window.addEventListener('afterprint', fitCharts);
+

@@ -1,8 +1,10 @@
 """A small, known history for the export and share tests, written through the API.
 
 Numbers the tests check: the first session is 200 days ago (outside the last-90-days range the
-tests use, like a check-in on that day), and the baseline PHQ-9 before it is 18. The latest PHQ-9
-is 8 (2 days ago): -10 points, -56 %, a response, not a remission, a 5-point change. The latest
+tests use, like a check-in on that day), and the PHQ-9 before it is 18. The first session in
+that range is 20 days ago: the report's baseline is the PHQ-9 of 17 five days before it. The
+latest PHQ-9 is 8 (2 days ago): 9 points and 52.9 % lower, a response and a clinically
+important improvement, not a remission. The latest
 GAD-7 is 7 (mild). A daily check-in 10 days ago has item 9 at 1. Two sessions lie in the range;
 one reflection is shared and one private.
 """

@@ -48,23 +48,23 @@ def last_90_days(user) -> str:
 
 @needs_browser
 def test_pdf_has_summary_numbers_sessions_and_item9(seeded, user):
-    """The PDF states the baseline, latest scores and bands, change, thresholds, sessions, flags."""
+    """The PDF states the latest scores and bands, the named baseline, verdict, sessions, flags."""
     response = seeded.get(f"/export/report.pdf?{last_90_days(user)}&name=J. D.")
     pages, text = pdf_text(response)
 
-    assert pages in (1, 2)
+    assert pages <= 3
     assert "J. D." in text
-    assert "PHQ-9 18" in text  # the baseline, from before the range
+    # The baseline: the PHQ-9 25 days ago, in the 14 days before the first session shown.
+    assert "Baseline PHQ-9 17: a single score" in text
     assert "8 of 27 · Mild" in text  # latest PHQ-9
     assert "7 of 21 · Mild" in text  # latest GAD-7
-    assert "-10 points (-56%)" in text
-    assert "Response (50% or more fall): yes" in text
-    assert "Remission (below 5): no" in text
-    assert "5-point change (MID): met" in text
+    assert "Response: 52.9 % lower than the baseline of 17 (50 % or more)." in text
+    assert "Clinically important improvement: 9 points lower than the baseline of 17" in text
+    assert "Remission: the latest" not in text
     assert "Ketamine IV infusion 0.5 mg/kg dissociation 6/10, nausea mild" in text
     assert "Esketamine Intranasal 56 mg" in text
     assert history.OLD_CLINIC not in text and "Oral" not in text  # outside the range
-    assert "Answered above “Not at all” on 2 check-ins in this range" in text
+    assert "self-harm, answered on 2 check-ins" in text
     assert "(PHQ-9: Several days (1))" in text and "(daily check-in: A little (1))" in text
     assert "Page 1 of" in text and ATTRIBUTION[:60] in text
     assert f"Generated {user_today(user).strftime('%-d %b %Y')}" in text
@@ -117,6 +117,7 @@ def test_five_years_with_everything_stays_short(app, auth_api, user):
     pages, text = pdf_text(auth_api.get("/export/report.pdf?from=2000-01-01&reflections=1"))
     assert pages <= 3
     assert "most recent of" in text and "1 Jan 2000 –" in text  # the chosen start, not the data's
+    assert "Induction series: 6 sessions" in text  # summed up on page 1 though not in the table
 
 
 @pytest.fixture
@@ -130,16 +131,22 @@ def one_year(app, auth_api, user):
 
 @needs_browser
 @pytest.mark.parametrize("paper", ["a4", "letter"])
-def test_one_year_pdf_is_two_pages_for_the_clinician(one_year, user, paper):
-    """A year: at most two pages, the chosen dates, every score by date, third person only."""
+def test_one_year_pdf_is_three_pages_for_the_clinician(one_year, user, paper):
+    """A year: at most three pages, the chosen dates, every score by date, third person only."""
     today = user_today(user)
     start = today - timedelta(days=364)
     response = one_year.get(f"/export/report.pdf?from={start}&to={today}&paper={paper}")
     pages, text = pdf_text(response)
-    assert pages <= 2
+    assert pages <= 3
     assert f"{start.day} {start:%b %Y} – {today.day} {today:%b %Y}" in text
     assert "Validated questionnaires by date" in text and "Score Band Change" in text
     assert "Medication" in text and "How long each session helped" in text
+    assert "Days since each session" in text  # the days-since chart, drawn
+    assert "Induction series: 6 sessions" in text and "Boosters: 9 sessions" in text
+    # Page 1 answers in order: latest, baseline and verdict, the chart, did the sessions help.
+    first = PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    order = ["Latest PHQ-9", "Baseline PHQ-9", "Scores over time", "Did the sessions help?"]
+    assert [first.index(words) for words in order] == sorted(first.index(w) for w in order)
     assert not re.search(r"\byou(r)?\b", text, re.IGNORECASE)
     assert user.email not in text
     size = PdfReader(io.BytesIO(response.data)).pages[0].mediabox
@@ -151,16 +158,16 @@ def test_pdf_for_a_new_account_says_what_is_missing(auth_api):
     """With no entries the PDF still renders, one page, and says what is not there yet."""
     pages, text = pdf_text(auth_api.get("/export/report.pdf?reflections=1"))
     assert pages == 1
-    assert "None: no treatment session logged yet" in text
+    assert "No PHQ-9 in this range: no baseline and no verdict." in text
     assert "None in this range" in text and "No treatment sessions in this range." in text
-    assert "Not answered above “Not at all” in any check-in in this range." in text
+    assert "not answered above “Not at all” in the 60 days before" in text
 
 
 def test_report_page_is_printable_html(seeded, user):
     """The report page holds the same content, chart slots and the print stylesheet."""
     html = seeded.get(f"/export/report?{last_90_days(user)}&reflections=1").get_data(as_text=True)
     assert "css/report.css" in html
-    assert "Change since baseline" in html and "-10 points" in html
+    assert "<strong>Clinically important improvement</strong>: 9 points lower" in html
     assert 'data-chart="timeline"' in html and "/api/v1/charts/timeline?from=" in html
     assert history.SHARED_TEXT in html and history.PRIVATE_TEXT not in html
     assert "&lt;b&gt;Bright&lt;/b&gt; &amp; Co" not in html  # clinics are not in the table

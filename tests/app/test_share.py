@@ -141,7 +141,7 @@ def test_page_has_the_report_and_no_way_into_the_account(app, seeded, user):
     link = make_link(api, user)
     html = app.test_client().get(path_of(link)).get_data(as_text=True)
 
-    assert "Change since baseline" in html and "-10 points" in html
+    assert "<strong>Response</strong>: 52.9 % lower than the baseline of 17" in html
     # The sessions table names the drug and the route in their own columns.
     assert "<td>Ketamine</td>" in html and "<td>IV infusion</td>" in html
     assert "<td>Esketamine</td>" in html and "<td>Intranasal</td>" in html
