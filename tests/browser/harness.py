@@ -330,9 +330,13 @@ def create_sample_records(page: Page) -> dict[str, str]:
 
 
 SETTLED = "() => [...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.drawn)"
-# Today draws a chart only when it nears the screen: bring each one near in turn, then go back up.
+# Today and the share view draw a chart only when it nears the screen: open the folded parts
+# that hold charts, bring each chart near in turn, then fold those parts again and go back up.
 VISIT_CHARTS = """
 async () => {
+  const folded = [...document.querySelectorAll('details:not([open])')]
+    .filter((part) => part.querySelector('[data-chart]'));
+  folded.forEach((part) => { part.open = true; });
   for (const chart of document.querySelectorAll('[data-chart]')) {
     chart.scrollIntoView({block: 'center'});
     const until = Date.now() + 20000;  // then wait_for_function below fails with its timeout
@@ -340,6 +344,7 @@ async () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+  folded.forEach((part) => { part.open = false; });
   window.scrollTo(0, 0);
 }
 """

@@ -48,7 +48,7 @@ def test_a_year_reads_in_a_few_screens_and_each_part_opens_to_fit(page, make_pag
 
     viewer.locator("#part-session-charts > summary").click()
     chart = viewer.locator('[data-chart="around-sessions"]')
-    # Drawn while folded (charts.js draws every slot): it must still fit once opened.
+    # Drawn when its part opens (charts.js draws a chart as it nears the screen): it must fit.
     viewer.wait_for_function(
         """() => {
           const svg = document.querySelector('[data-chart="around-sessions"] .main-svg');

@@ -26,6 +26,7 @@ def test_share_page_draws_every_chart_without_sign_in(make_page, shared_url, vie
     """A visitor with only the link sees all four charts drawn and no sideways scroll."""
     page = make_page(viewport)
     page.goto(shared_url)
+    settle(page)  # the folded parts' charts draw when opened (charts.js, data-draw="near")
     for name in CHARTS:
         expect(page.locator(f'[data-chart="{name}"]')).to_have_attribute(
             "data-drawn", "true", timeout=20_000
