@@ -26,6 +26,16 @@ def test_one_tap_mood_saves_on_the_device_offline(page: Page):
 
     expect(saved_notice(page)).to_contain_text("Saved on this device")
     expect(saved_notice(page)).to_contain_text("Mood 4 of 10")
+    expect(saved_notice(page)).to_contain_text("sent automatically")
+    assert [i["payload"]["mood"] for i in queued(page)] == [4]
+
+    # Back online, the tap is sent, not lost.
+    page.context.set_offline(False)
+    wait_for_empty_queue(page)
+    page.goto("/")
+    expect(page.get_by_role("button", name="Mood 4", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
 
 
 def test_a_page_never_cached_shows_the_apps_offline_page(page: Page):
