@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from .. import instruments
 from ..records import user_today
-from . import bp, quick_mood, services
+from . import bp, moods, quick_mood, services
 from .quick_forms import QuickMoodForm, UndoMoodForm
 
 SAID = "quick_mood_said"  # the session key that carries the answer across the redirect
@@ -73,3 +73,9 @@ def quick_mood_said() -> quick_mood.Said | None:
     if not said or not current_user.is_authenticated:
         return None
     return quick_mood.recall(current_user, said["client_id"], said["before"])
+
+
+@bp.app_template_filter("mood_word")
+def mood_word(mood: int) -> str:
+    """Return a mood 0-10 in a word, for pages."""
+    return moods.word(mood)

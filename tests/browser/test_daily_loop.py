@@ -104,6 +104,19 @@ def test_full_daily_check_in_in_eleven_taps_on_one_and_a_half_screens(page: Page
     assert height <= 1.5 * VIEWPORT_HEIGHT, f"the form is {height} px tall"
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_save_ends_within_one_and_a_half_screens(make_page, scheme):
+    page = make_page(color_scheme=scheme)
+    signup(page)
+    page.goto("/checkins/new")
+    background = page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor")
+    assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
+    save = page.get_by_role("button", name="Save check-in")
+    bottom = save.evaluate("(b) => b.getBoundingClientRect().bottom + window.scrollY")
+    print(f"\nSave ends at {bottom:.0f} px in {scheme} ({bottom / VIEWPORT_HEIGHT:.2f} screens)")
+    assert bottom <= 1.5 * VIEWPORT_HEIGHT, f"Save ends {bottom:.0f} px down in {scheme}"
+
+
 def test_item9_target_shows_crisis_at_once_in_the_compact_form(page: Page):
     signup(page)
     page.goto("/checkins/new")
