@@ -207,7 +207,8 @@ def test_double_submit_is_one_checkin(logged_in):
     logged_in.post("/checkins/new", data=data)
     second = logged_in.post("/checkins/new", data=data)
     assert second.status_code == 302
-    assert logged_in.get("/checkins/").get_data(as_text=True).count("<tr>") == 2  # head + row
+    table = logged_in.get("/checkins/?view=table").get_data(as_text=True)
+    assert table.count("<tr>") == 2  # head + row
 
 
 def test_new_redirects_to_edit_when_today_is_done(logged_in):
@@ -276,9 +277,9 @@ def test_note_is_escaped(logged_in):
 
 
 def test_history_lists_date_total_and_mood(logged_in):
-    """History is a table of date, check-in, total and mood."""
+    """History's table view is a table of date, check-in, total and mood."""
     submit_daily(logged_in, [1] * 9, mood=3)
-    html = logged_in.get("/checkins/").get_data(as_text=True)
+    html = logged_in.get("/checkins/?view=table").get_data(as_text=True)
     assert "<td>9</td>" in html and "<td>3</td>" in html
 
 

@@ -81,7 +81,7 @@ def test_two_saves_of_one_day_on_one_phone_are_one_entry(page: Page):
     page.context.set_offline(False)
     wait_for_empty_queue(page)
 
-    page.goto("/checkins/")
+    page.goto("/checkins/?view=table")
     expect(page.locator("table.records tbody tr")).to_have_count(1)
     expect(page.get_by_text("needs attention")).to_have_count(0)
     page.locator("table.records tbody a").first.click()
