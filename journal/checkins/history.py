@@ -48,7 +48,8 @@ def days_page(user: User, before: date | None, today: date) -> tuple[list[DayLin
     query = select(CheckIn.local_date).where(CheckIn.user_id == user.id).distinct()
     if before is not None:
         query = query.where(CheckIn.local_date < before)
-    days = list(db.session.scalars(query.order_by(CheckIn.local_date.desc()).limit(DAYS_PER_PAGE + 1)))
+    query = query.order_by(CheckIn.local_date.desc()).limit(DAYS_PER_PAGE + 1)
+    days = list(db.session.scalars(query))
     more, days = len(days) > DAYS_PER_PAGE, days[:DAYS_PER_PAGE]
     if not days:
         return [], None

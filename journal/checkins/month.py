@@ -31,7 +31,7 @@ class Day:
 
 
 def parse_month(text: str | None, today: date) -> date:
-    """Return the first day of the month named "YYYY-MM" (this month when absent); ValueError if bad."""
+    """Return the first day of month "YYYY-MM" (this month when absent); ValueError if bad."""
     if not text:
         return today.replace(day=1)
     year, sep, month = text.partition("-")

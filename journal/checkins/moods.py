@@ -30,7 +30,8 @@ def compare(mood: int, earlier: list[int]) -> str:
         return f"Your first mood in {AVERAGE_DAYS} days: nothing to compare it with yet."
     average = fmean(earlier)
     # CHANGE.md: always name the baseline, its length and how many values it holds.
-    basis = f"your {AVERAGE_DAYS}-day average of {average:.1f} ({days_with(len(earlier))} with a mood)"
+    count = days_with(len(earlier))
+    basis = f"your {AVERAGE_DAYS}-day average of {average:.1f} ({count} with a mood)"
     if abs(mood - average) < SAME_WITHIN:
         return f"About the same as {basis}."
     return f"{'Higher' if mood > average else 'Lower'} than {basis}."

@@ -1,4 +1,4 @@
-"""Today's one-tap mood: it answers on Today with the mood in words, the 7-day comparison and Undo."""
+"""Today's one-tap mood answers on Today: the mood in words, the 7-day comparison, and Undo."""
 
 import re
 from datetime import timedelta
@@ -142,4 +142,3 @@ def test_tap_and_undo_need_csrf(logged_in):
     no_token = {k: v for k, v in undo_data(card).items() if k != "csrf_token"}
     assert logged_in.post("/checkins/mood/undo", data=no_token).status_code == 400
     assert logged_in.post("/checkins/mood", data={"mood": "5"}).status_code == 400
-
