@@ -98,7 +98,7 @@ def index():
         first=first,
         weeks=history.month_grid(current_user, first, today),
         previous_month=month.shift(first, -1),
-        next_month=month.shift(first, 1) if first <= today.replace(day=1) else None,
+        next_month=month.shift(first, 1) if first < today.replace(day=1) else None,
         lines=lines,
         older=older,
         paged=before is not None,
