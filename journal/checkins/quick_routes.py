@@ -25,15 +25,14 @@ def answer(said: quick_mood.Said):
     return redirect(url_for("dashboard.index"), 303)
 
 
-def render_card(said: quick_mood.Said | None):
+def render_card(said: quick_mood.Said):
     """Render the one-tap card: the mood buttons and what the last tap or Undo did."""
+    today = user_today(current_user)
     return render_template(
         "dashboard/_quick_mood.html",
         said=said,
-        today=user_today(current_user),
-        todays_checkin=services.occupant(
-            current_user, instruments.DAILY.id, user_today(current_user)
-        ),
+        today=today,
+        todays_checkin=services.occupant(current_user, instruments.DAILY.id, today),
         quick_client_id=str(uuid.uuid4()),
     )
 
