@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("checkins", __name__, url_prefix="/checkins")
 
-from . import routes  # noqa: E402,F401  (routes attach to bp)
+from . import quick_routes, routes  # noqa: E402,F401  (routes attach to bp)

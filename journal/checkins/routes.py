@@ -1,7 +1,7 @@
 """Check-in pages: the form, the result (crisis resources first), history, edit, delete."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from ..errors import Conflict, Invalid
 from ..form_errors import form_status, show_service_errors
 from ..models import utcnow
 from ..records import newest_page, user_today
-from . import bp, services
+from . import bp, history, month, moods, services
 from .forms import checkin_form_class, form_to_data, item_field_names
 
 UNDO_WINDOW = timedelta(minutes=15)
@@ -74,17 +74,53 @@ def save(form, instrument, client_id, base_revision=None):
 @bp.route("/")
 @login_required
 def index():
-    """List check-ins, newest first."""
-    listing = newest_page(
-        services.list_checkins, current_user, request.args.get("page", 1, type=int)
-    )
+    """Show history: a month of moods and the days in words, or (view=table) the table."""
+    if request.args.get("view") == "table":
+        listing = newest_page(
+            services.list_checkins, current_user, request.args.get("page", 1, type=int)
+        )
+        return render_template(
+            "checkins/index.html",
+            view="table",
+            checkins=listing["items"],
+            page=listing["page"],
+            has_more=listing["has_more"],
+            instruments=instruments.INSTRUMENTS,
+        )
+    today = user_today(current_user)
+    first, before = history_query(request.args, today)
+    lines, older = history.days_page(current_user, before, today)
     return render_template(
         "checkins/index.html",
-        checkins=listing["items"],
-        page=listing["page"],
-        has_more=listing["has_more"],
-        instruments=instruments.INSTRUMENTS,
+        view="month",
+        first=first,
+        weeks=history.month_grid(current_user, first, today),
+        previous_month=month.shift(first, -1),
+        next_month=month.shift(first, 1) if first < today.replace(day=1) else None,
+        lines=lines,
+        older=older,
+        paged=before is not None,
+        mood_bands=moods.BANDS,
     )
+
+
+def history_query(args, today):
+    """Return the month to draw and the day the list starts before; Invalid (422) if malformed."""
+    errors = {}
+    try:
+        first = month.parse_month(args.get("month"), today)
+    except ValueError:
+        errors["month"], first = "Give a month as YYYY-MM.", None
+    before = args.get("before")
+    try:
+        before = date.fromisoformat(before) if before else None
+    except ValueError:
+        errors["before"] = "Give a date as YYYY-MM-DD."
+    if errors:
+        raise Invalid("Some fields need attention.", errors)
+    if before is None and args.get("month"):
+        before = month.shift(first, 1)  # the list of days starts at the month's end
+    return first, before
 
 
 @bp.route("/new", methods=["GET", "POST"])

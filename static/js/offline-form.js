@@ -4,6 +4,7 @@
 import * as sw from './sw-client.js';
 import { el } from './dom.js';
 import { KINDS, openQueue, pageUrl, readIntents } from './offline-queue.js';
+import { handledInPlace } from './quick-mood.js';
 import { instrument, score, scoreText } from './scoring.js';
 
 /** Which page's form saves which kind of record (request.endpoint -> kind). Add a form here. */
@@ -321,7 +322,8 @@ async function save(form, kind, page) {
   const flushed = await sw.call({ type: 'FLUSH', force: true }, FLUSH_TIMEOUT_MS).catch(() => null);
   const after = await storedIntent(page, intent.client_id);
   if (!after) {
-    window.location.assign(pageUrl(intent)); // on the server: show it as the server scored it
+    // On the server: show it as the server scored it (Today answers a one-tap mood itself).
+    window.location.assign(form.hasAttribute('data-quick-mood') ? '/' : pageUrl(intent));
     return;
   }
   if (after.status !== 'pending') {
@@ -397,6 +399,7 @@ function enhance(form, kind, page) {
   form.addEventListener('submit', (event) => {
     if (busy) { event.preventDefault(); return; }
     if (form.hasAttribute('data-stamp-now')) stampNow(form, page);
+    if (handledInPlace(form)) return; // online, Today's one-tap mood is posted by quick-mood.js
     if (!navigator.serviceWorker || !navigator.serviceWorker.controller) return; // plain POST
     const pressed = form.querySelector('[data-mood-value]');
     if (pressed && event.submitter && event.submitter.name === 'mood') {

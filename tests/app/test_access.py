@@ -113,6 +113,8 @@ ACCESS = {
     "checkins.index": SIGNED_IN,
     "checkins.new": SIGNED_IN,
     "checkins.show": SIGNED_IN,
+    "checkins.quick_mood_save": SIGNED_IN,
+    "checkins.quick_mood_undo": SIGNED_IN,
     "export.chart_choice": SIGNED_IN,
     "export.chart_image": SIGNED_IN,
     "export.data_csv": SIGNED_IN,

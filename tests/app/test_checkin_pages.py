@@ -129,8 +129,8 @@ def test_empty_daily_check_in_is_refused_with_one_message(logged_in):
     assert "Choose one answer." not in html
 
 
-def test_one_tap_mood_on_today_saves_and_can_be_undone(logged_in):
-    """Today's mood buttons post a mood-only check-in; its page offers Undo; a second tap edits."""
+def test_one_tap_mood_on_today_saves_and_a_second_tap_edits(logged_in):
+    """Today's mood buttons post a mood-only check-in and Today answers; a second tap edits it."""
     today = logged_in.get("/").get_data(as_text=True)
     assert today.count('class="mood-button"') == 11
     client_id = re.search(r'name="client_id" value="([0-9a-f-]{36})"', today)[1]
@@ -141,18 +141,20 @@ def test_one_tap_mood_on_today_saves_and_can_be_undone(logged_in):
         "local_date": local_date,
         "mood": "7",
     }
-    response = logged_in.post("/checkins/new", data=data)
-    assert response.status_code == 302
-    html = logged_in.get(response.location).get_data(as_text=True)
-    assert "Mood: <strong>7</strong>" in html and "No total" in html and ">Undo</button>" in html
+    response = logged_in.post("/checkins/mood", data=data)
+    assert response.status_code == 303 and response.location == "/"
     today = logged_in.get("/").get_data(as_text=True)
     assert (
         "Your mood today: 7 of 10" in today
         and 'value="7" class="mood-button" aria-pressed="true"' in today
+        and ">Undo</button>" in today
     )
-    undo = re.search(r'action="(/checkins/[0-9a-f-]{36}/delete)"', html)[1]
-    assert logged_in.post(undo, data={"csrf_token": csrf_from(html)}).status_code == 302
-    assert "No check-ins yet" in logged_in.get("/checkins/").get_data(as_text=True)
+    html = logged_in.get(f"/checkins/{client_id}").get_data(as_text=True)
+    assert "Mood: <strong>7</strong>" in html and "No total" in html
+    assert logged_in.post("/checkins/mood", data={**data, "mood": "2"}).status_code == 303
+    assert "Mood: <strong>2</strong>" in logged_in.get(f"/checkins/{client_id}").get_data(
+        as_text=True
+    )
 
 
 def test_mood_tap_keeps_the_days_answers(logged_in):
@@ -164,7 +166,7 @@ def test_mood_tap_keeps_the_days_answers(logged_in):
     data.pop("mood", None)
     data["mood"] = "6"
     action = re.search(r'action="([^"]+)"', form)[1]
-    assert logged_in.post(action, data=data).status_code == 302
+    assert logged_in.post(action, data=data).status_code == 303
     html = logged_in.get(response.location).get_data(as_text=True)
     assert "Mood: <strong>6</strong>" in html and '<span class="score-total">3</span>' in html
     assert "Long day" in html
@@ -205,7 +207,8 @@ def test_double_submit_is_one_checkin(logged_in):
     logged_in.post("/checkins/new", data=data)
     second = logged_in.post("/checkins/new", data=data)
     assert second.status_code == 302
-    assert logged_in.get("/checkins/").get_data(as_text=True).count("<tr>") == 2  # head + row
+    table = logged_in.get("/checkins/?view=table").get_data(as_text=True)
+    assert table.count("<tr>") == 2  # head + row
 
 
 def test_new_shows_todays_checkin_to_change_when_today_is_done(logged_in):
@@ -306,9 +309,9 @@ def test_note_is_escaped(logged_in):
 
 
 def test_history_lists_date_total_and_mood(logged_in):
-    """History is a table of date, check-in, total and mood."""
+    """History's table view is a table of date, check-in, total and mood."""
     submit_daily(logged_in, [1] * 9, mood=3)
-    html = logged_in.get("/checkins/").get_data(as_text=True)
+    html = logged_in.get("/checkins/?view=table").get_data(as_text=True)
     assert "<td>9</td>" in html and "<td>3</td>" in html
 
 

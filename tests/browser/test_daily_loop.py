@@ -22,34 +22,60 @@ class Taps:
         self.count += 1
 
 
-def test_mood_only_entry_takes_at_most_two_taps(page: Page):
+def test_mood_only_entry_takes_one_tap_and_today_answers_in_place(page: Page):
     signup(page)
     taps = Taps(page)
+    page.evaluate("() => { window.stayedOnPage = true; }")  # a navigation would lose this
 
     taps.tap(page.get_by_role("button", name="Mood 6", exact=True))
 
-    page.wait_for_url(re.compile(r"/checkins/[0-9a-f-]{36}$"))
-    expect(page.locator(".result")).to_contain_text("Mood: 6 of 10")
+    said = page.get_by_role("status").filter(has_text="Saved:")
+    expect(said).to_contain_text("Saved: Good (6 of 10) today.")
+    expect(said).to_contain_text("Your first mood in 7 days")
+    assert page.evaluate("() => window.stayedOnPage === true"), "the page answered in place"
     assert taps.count <= 2
     print(f"\nmood-only entry: {taps.count} tap(s)")
-    # Undo is right there, and a changed mood from Today keeps the entry.
-    page.get_by_role("link", name="Today", exact=True).click()
+    # A second tap changes the same entry.
     expect(page.get_by_role("button", name="Mood 6", exact=True)).to_have_attribute(
         "aria-pressed", "true"
     )
     page.get_by_role("button", name="Mood 8", exact=True).click()
-    expect(page.locator(".result")).to_contain_text("Mood: 8 of 10")
-    page.goto("/checkins/")
+    expect(said).to_contain_text("Saved: Very good (8 of 10) today.")
+    page.goto("/checkins/?view=table")
     expect(page.locator("table.records tbody tr")).to_have_count(1)
 
 
-def test_undo_right_after_a_mood_tap(page: Page):
+def test_undo_right_after_a_mood_tap_really_undoes(page: Page):
     signup(page)
     page.get_by_role("button", name="Mood 3", exact=True).click()
-    page.wait_for_url(re.compile(r"/checkins/[0-9a-f-]{36}$"))
+    expect(page.get_by_role("status").filter(has_text="Saved:")).to_contain_text("Low (3 of 10)")
     page.get_by_role("button", name="Undo").click()
-    page.wait_for_url(on_path("/checkins/"))
-    expect(page.get_by_text("No check-ins yet")).to_be_visible()
+    expect(page.get_by_text("Today's mood entry is removed.")).to_be_visible()
+
+    page.get_by_role("button", name="Mood 3", exact=True).click()
+    expect(page.get_by_text("Saved: Low (3 of 10) today.")).to_be_visible()
+    page.get_by_role("button", name="Mood 9", exact=True).click()
+    expect(page.get_by_text("Saved: Very good (9 of 10) today.")).to_be_visible()
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_text("Your mood today is back to Low (3 of 10).")).to_be_visible()
+    expect(page.get_by_role("button", name="Mood 3", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert on_path("/")(page.url)
+    page.goto("/checkins/?view=table")
+    expect(page.locator("table.records tbody tr")).to_have_count(1)
+    expect(page.locator("table.records tbody tr")).to_contain_text("3")
+
+
+def test_without_javascript_a_tap_returns_to_today_with_the_answer(make_page):
+    page = make_page(java_script_enabled=False)
+    signup(page)
+    page.get_by_role("button", name="Mood 5", exact=True).click()
+    page.wait_for_url(on_path("/"))
+    expect(page.get_by_role("status")).to_contain_text("Saved: So-so (5 of 10) today.")
+    page.get_by_role("button", name="Undo").click()
+    page.wait_for_url(on_path("/"))
+    expect(page.get_by_role("status")).to_contain_text("Today's mood entry is removed.")
 
 
 def test_full_daily_check_in_in_eleven_taps_on_one_and_a_half_screens(page: Page):
@@ -76,6 +102,19 @@ def test_full_daily_check_in_in_eleven_taps_on_one_and_a_half_screens(page: Page
     )
     assert taps.count <= 11
     assert height <= 1.5 * VIEWPORT_HEIGHT, f"the form is {height} px tall"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_save_ends_within_one_and_a_half_screens(make_page, scheme):
+    page = make_page(color_scheme=scheme)
+    signup(page)
+    page.goto("/checkins/new")
+    background = page.evaluate("() => getComputedStyle(document.documentElement).backgroundColor")
+    assert (background == "rgb(255, 255, 255)") == (scheme == "light"), background
+    save = page.get_by_role("button", name="Save check-in")
+    bottom = save.evaluate("(b) => b.getBoundingClientRect().bottom + window.scrollY")
+    print(f"\nSave ends at {bottom:.0f} px in {scheme} ({bottom / VIEWPORT_HEIGHT:.2f} screens)")
+    assert bottom <= 1.5 * VIEWPORT_HEIGHT, f"Save ends {bottom:.0f} px down in {scheme}"
 
 
 def test_item9_target_shows_crisis_at_once_in_the_compact_form(page: Page):

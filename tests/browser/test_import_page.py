@@ -37,11 +37,12 @@ def test_upload_preview_change_a_mood_confirm_and_see_history(make_page, tmp_pat
     page.get_by_role("button", name="Import", exact=True).click()
     page.wait_for_url(on_path("/checkins/"))
     expect(page.get_by_text("Imported 3 days")).to_be_visible()
+    page.goto("/checkins/?view=table")
     rows = page.locator("table.records tbody tr")
     expect(rows).to_have_count(3)
     expect(rows.first).to_contain_text("2025")
 
-    page.goto("/checkins/")
+    page.goto("/checkins/?view=table")
     rows.last.get_by_role("link").first.click()
     expect(page.locator(".result")).to_contain_text("Mood: 10 of 10")
     expect(page.locator("[data-checkin-tags]")).to_contain_text("family")

@@ -26,6 +26,16 @@ def test_one_tap_mood_saves_on_the_device_offline(page: Page):
 
     expect(saved_notice(page)).to_contain_text("Saved on this device")
     expect(saved_notice(page)).to_contain_text("Mood 4 of 10")
+    expect(saved_notice(page)).to_contain_text("sent automatically")
+    assert [i["payload"]["mood"] for i in queued(page)] == [4]
+
+    # Back online, the tap is sent, not lost.
+    page.context.set_offline(False)
+    wait_for_empty_queue(page)
+    page.goto("/")
+    expect(page.get_by_role("button", name="Mood 4", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
 
 
 def test_a_page_never_cached_shows_the_apps_offline_page(page: Page):
@@ -71,7 +81,7 @@ def test_two_saves_of_one_day_on_one_phone_are_one_entry(page: Page):
     page.context.set_offline(False)
     wait_for_empty_queue(page)
 
-    page.goto("/checkins/")
+    page.goto("/checkins/?view=table")
     expect(page.locator("table.records tbody tr")).to_have_count(1)
     expect(page.get_by_text("needs attention")).to_have_count(0)
     page.locator("table.records tbody a").first.click()
