@@ -121,7 +121,7 @@ def test_dashboard_has_range_picker_and_chart_slots(logged_in):
     # plotly.js is named for charts.js to fetch when a chart nears the screen, not loaded up front.
     # (the URL carries the bundle's content hash: journal/static_urls.py)
     assert re.search(r'data-plotly-src="/static/v/\w+/js/vendor/plotly-cartesian.min.js"', html)
-    assert "vendor/plotly-cartesian.min.js\"></script>" not in html
+    assert 'vendor/plotly-cartesian.min.js"></script>' not in html
 
 
 def test_dashboard_custom_range_kept_in_url(logged_in):
