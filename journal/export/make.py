@@ -28,11 +28,9 @@ def quiet(_percent: int, _text: str) -> None:
     """Ignore progress (a sync request has nobody to tell)."""
 
 
-def make_pdf(user: User, args, step: Step = quiet) -> Made:
-    """Build and draw the therapist report."""
-    chosen = options.report_options(args, user)
-    step(10, "Reading your check-ins")
-    the_report, data = report.build_report(
+def build_chosen(user: User, chosen: options.ReportOptions):
+    """Build the report the person's options describe (the PDF and the printable page)."""
+    return report.build_report(
         user,
         chosen.start,
         chosen.end,
@@ -41,6 +39,13 @@ def make_pdf(user: User, args, step: Step = quiet) -> Made:
         paper=chosen.paper,
         baseline_period=chosen.baseline,
     )
+
+
+def make_pdf(user: User, args, step: Step = quiet) -> Made:
+    """Build and draw the therapist report."""
+    chosen = options.report_options(args, user)
+    step(10, "Reading your check-ins")
+    the_report, data = build_chosen(user, chosen)
     step(40, "Drawing your charts")
     body = pdf.render_pdf(the_report, data)
     filename = f"mood-journal-report-{options.stamp(chosen.start, chosen.end)}.pdf"

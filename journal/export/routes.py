@@ -104,15 +104,7 @@ def index():
 def report_page():
     """Show the report as a page to read or print (charts drawn by the browser)."""
     chosen = report_options()
-    the_report, data = report.build_report(
-        current_user,
-        chosen.start,
-        chosen.end,
-        chosen.include,
-        chosen.name,
-        paper=chosen.paper,
-        baseline_period=chosen.baseline,
-    )
+    the_report, data = make.build_chosen(current_user, chosen)
     query = {"from": chosen.start.isoformat(), "to": chosen.end.isoformat()}
     return render_template(
         "export/report.html",
