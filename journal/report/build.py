@@ -178,6 +178,15 @@ def session_rows(
     ], db.session.scalar(count)
 
 
+def item9_answers(user: User, start: date, end: date) -> tuple[list, list]:
+    """Return the banner's item-9 answers (the 60 days before `end`) and the range's older ones."""
+    # The banner looks back 60 days even when the chosen range is shorter: "not answered above 0
+    # in the 60 days before" must be true, or a clinician is falsely reassured (CHANGE.md).
+    since = min(start, end - timedelta(days=verdict.ITEM9_DAYS))
+    recent, older = verdict.item9_split(item9_flags(user, since, end), end)
+    return recent, [flag for flag in older if flag.day >= start]
+
+
 def item9_flags(user: User, start: date, end: date) -> list[Item9Flag]:
     """Return every check-in in the range whose item 9 was above "Not at all", oldest first."""
     query = (
@@ -292,7 +301,7 @@ def build_report(
     reflections, reflections_total = (
         shared_reflections(user, start, end, limits) if include_reflections else ([], 0)
     )
-    recent, older = verdict.item9_split(item9_flags(user, start, end), end)
+    recent, older = item9_answers(user, start, end)
     done = [s for s in inputs.sessions if not s.get("planned")]
     report = Report(
         name=display_name(user, name),

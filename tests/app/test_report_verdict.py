@@ -264,3 +264,21 @@ def test_export_page_offers_the_baseline_period(logged_in):
     page = logged_in.get("/export/").get_data(as_text=True)
     assert 'name="baseline_from"' in page and 'name="baseline_to"' in page
     assert "Baseline from" in page
+
+
+@pytest.mark.parametrize(("days_ago", "banner"), [(45, True), (61, False)])
+def test_a_30_day_report_still_looks_back_60_days_for_item9(auth_api, user, days_ago, banner):
+    """Shorter ranges keep the 60-day look-back, so "not answered above 0" is never untrue."""
+    history.checkin(auth_api, user, "daily", days_ago, [1] * 8 + [2], mood=4)
+    today = user_today(user)
+    start = (today - timedelta(days=29)).isoformat()
+    when = (today - timedelta(days=days_ago)).strftime("%-d %b %Y")
+    _pages, pdf = pdf_text(auth_api.get(f"/export/report.pdf?from={start}&to={today}"))
+    body = {"from": start, "to": today.isoformat()}
+    response = auth_api.post("/api/v1/shares", body)
+    page = auth_api.get("/s/" + response.get_json()["url"].rsplit("/s/", 1)[1])
+    for text in (pdf, visible_text(page.get_data(as_text=True))):
+        assert ("Item 9 above “Not at all” in the 60 days before" in text) is banner
+        assert (f"{when} (daily check-in: Quite a bit (2))" in text) is banner
+        assert ("not answered above “Not at all” in the 60 days before" in text) is not banner
+        assert "Item 9 history" not in text  # older answers outside the range stay private
