@@ -73,6 +73,7 @@ def render_settings(form: RemindersForm, saved: dict, new_calendar_url: str | No
         kind_labels=KIND_LABELS,
         devices=services.count_subscriptions(current_user),
         new_calendar_url=new_calendar_url,
+        email_possible=offer.email_possible(current_app.config),
     )
 
 

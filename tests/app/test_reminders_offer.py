@@ -108,3 +108,10 @@ def test_the_email_post_needs_sign_in(client, mail_ready):
     token = csrf_from(client.get("/auth/login").get_data(as_text=True))
     response = client.post("/reminders/email-on", data={"csrf_token": token})
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_the_settings_page_warns_when_this_server_sends_no_email(logged_in, app):
+    """Without an SMTP host the e-mail choice says it would not arrive; with one, it does not."""
+    assert 'id="email-not-sent"' in logged_in.get("/reminders/").get_data(as_text=True)
+    app.config.update(JOURNAL_SMTP_HOST="127.0.0.1", JOURNAL_BASE_URL="https://j.example.org")
+    assert 'id="email-not-sent"' not in logged_in.get("/reminders/").get_data(as_text=True)
