@@ -72,10 +72,12 @@ def test_without_javascript_a_tap_returns_to_today_with_the_answer(make_page):
     signup(page)
     page.get_by_role("button", name="Mood 5", exact=True).click()
     page.wait_for_url(on_path("/"))
-    expect(page.get_by_role("status")).to_contain_text("Saved: So-so (5 of 10) today.")
+    # The mood's own status region (Today has others, e.g. the reminders card's).
+    said = page.locator("[data-mood-said]")
+    expect(said).to_contain_text("Saved: So-so (5 of 10) today.")
     page.get_by_role("button", name="Undo").click()
     page.wait_for_url(on_path("/"))
-    expect(page.get_by_role("status")).to_contain_text("Today's mood entry is removed.")
+    expect(said).to_contain_text("Today's mood entry is removed.")
 
 
 def test_full_daily_check_in_in_eleven_taps_on_one_and_a_half_screens(page: Page):

@@ -146,7 +146,7 @@ def test_check_in_offline_after_todays_entry_opens_it_and_queues_the_change(page
 
     page.context.set_offline(False)
     wait_for_empty_queue(page)
-    page.goto("/checkins/")
+    page.goto("/checkins/?view=table")
     expect(page.locator("table.records tbody tr")).to_have_count(1)
     expect(page.get_by_text("needs attention")).to_have_count(0)
 

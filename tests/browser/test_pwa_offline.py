@@ -12,6 +12,7 @@ from journal.extensions import db
 from journal.models import CheckIn, Reflection, TreatmentSession, User
 
 from .harness import fill_checkin, form_date, signup
+from .harness import settle as harness_settle
 from .pwa_support import (
     go_offline,
     pending_count,
@@ -170,11 +171,16 @@ def test_history_and_charts_seen_online_still_show_offline(page: Page, live_serv
     expect(page.locator("main")).to_contain_text("8")
     page.goto("/")
     charts = page.locator("[data-chart]")
+    # Today draws a chart as it nears the screen: visit them all, and let their fetches end
+    # before the log starts (the worker's copy of the page is refreshed meanwhile too).
+    harness_settle(page)
     expect(charts.first).to_have_attribute("data-drawn", "true", timeout=SYNC_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle")
 
     with request_log(live_server.app) as log:
         go_offline(page.context, page)
         page.reload()
+        charts.first.scroll_into_view_if_needed()
         expect(charts.first).to_have_attribute("data-drawn", "true")
         page.goto("/checkins/")
         expect(page.locator("main")).to_contain_text("8")

@@ -117,9 +117,7 @@ def test_a_check_in_saved_offline_leaves_the_due_list(page):
     wait_until_warm(page, ("/",))
     # Today's charts must be in the data cache too, or offline they log failed fetches.
     page.reload()
-    wait_until(
-        page, "() => [...document.querySelectorAll('[data-chart]')].every((c) => c.dataset.drawn)"
-    )
+    settle(page)  # brings each chart near, so its data is fetched (and cached) while online
     go_offline(page.context, page)
     page.reload()
     page.get_by_role("button", name="Mood 5", exact=True).click()
