@@ -181,7 +181,9 @@ HELP_DAYS = 90  # Today answers "did the sessions help" over the same 90 days a 
 def sessions_help(user: User, today: date) -> helped.SessionsHelp:
     """Answer "did the sessions help" over the last 90 days, as the share view and PDF do."""
     start = today - timedelta(days=HELP_DAYS - 1)
-    inputs = load_inputs(user, start, today, bounded=True)
+    # The same range as Today's default charts: their cached analysis, not a second read of it
+    # on every visit to Today.
+    inputs = cached_chart_data(user, start, today).inputs
     return helped.sessions_help(inputs.daily, inputs.sessions, start, today)
 
 

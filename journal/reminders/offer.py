@@ -7,9 +7,8 @@ from .models import ReminderPreference
 from .services import DEFAULT_TIME, preference_for
 
 
-def reminders_off(user: User) -> bool:
-    """Tell whether no channel (notifications, e-mail or calendar) brings this person reminders."""
-    pref = preference_for(user)
+def reminders_off(pref: ReminderPreference | None) -> bool:
+    """Tell whether no channel (notifications, e-mail or calendar) brings reminders."""
     return pref is None or not (pref.push or pref.email or pref.calendar)
 
 
@@ -20,9 +19,9 @@ def email_possible(config) -> bool:
 
 def offer_for(user: User, config) -> dict | None:
     """Return what Today's reminders card offers, or None while reminders are on."""
-    if not reminders_off(user):
+    pref = preference_for(user)  # read once: the card's condition and its time
+    if not reminders_off(pref):
         return None
-    pref = preference_for(user)
     at = pref.time if pref is not None else DEFAULT_TIME
     return {"time": at.strftime("%H:%M"), "email": email_possible(config)}
 

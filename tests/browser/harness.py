@@ -18,8 +18,12 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 from werkzeug.serving import make_server
 
 from journal import create_app
+from journal.accounts.users import register_user
+from journal.cli import load_demo
 from journal.config import Defaults
+from journal.demo import generate
 from journal.extensions import db
+from journal.records import user_today
 from tests.conftest import PASSWORD, test_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,6 +176,15 @@ def serve_app(database_url: str, **config) -> Iterator[LiveServer]:
 
 
 # --- the browser -------------------------------------------------------------------------
+
+
+def demo_account(app, email: str, years: float, timezone: str, seed: int) -> str:
+    """Register an account with `years` of demo history (signed in through the form later)."""
+    with app.app_context():
+        user = register_user(email, PASSWORD, timezone)
+        load_demo(user, generate(years, user_today(user), user.timezone, seed=seed))
+        db.session.commit()
+    return email
 
 
 @contextlib.contextmanager

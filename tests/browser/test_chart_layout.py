@@ -7,13 +7,8 @@ all five years, at 390 px (a phone) and 1280 px (a desk).
 import pytest
 from playwright.sync_api import expect
 
-from journal.accounts.users import register_user
-from journal.cli import load_demo
-from journal.demo import generate
-from journal.extensions import db
-from journal.records import user_today
 from tests.browser.chart_layout import clipped, measure, overlaps
-from tests.browser.harness import DESKTOP, MOBILE, on_path
+from tests.browser.harness import DESKTOP, MOBILE, demo_account, on_path
 from tests.conftest import PASSWORD
 
 EMAIL = "five-years@example.com"
@@ -23,11 +18,7 @@ MIN_PLOT_HEIGHT = 220  # px at 390 px wide
 @pytest.fixture(scope="module")
 def five_years(live_server):
     """Create the account with five years of demo history once for this module."""
-    with live_server.app.app_context():
-        user = register_user(EMAIL, PASSWORD, "America/Chicago")
-        load_demo(user, generate(5, user_today(user), user.timezone, seed=1))
-        db.session.commit()
-    return EMAIL
+    return demo_account(live_server.app, EMAIL, 5, "America/Chicago", seed=1)
 
 
 def sign_in(page, email: str) -> None:

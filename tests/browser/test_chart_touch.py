@@ -7,12 +7,7 @@ One account with a year of demo history serves the module. The phone is 390 x 84
 import pytest
 from playwright.sync_api import expect
 
-from journal.accounts.users import register_user
-from journal.cli import load_demo
-from journal.demo import generate
-from journal.extensions import db
-from journal.records import user_today
-from tests.browser.harness import DESKTOP, MOBILE, on_path
+from tests.browser.harness import DESKTOP, MOBILE, demo_account, on_path
 from tests.conftest import PASSWORD
 
 EMAIL = "one-year-touch@example.com"
@@ -49,11 +44,7 @@ BACKGROUNDS = """
 @pytest.fixture(scope="module")
 def one_year(live_server):
     """Create the account with a year of demo history once for this module."""
-    with live_server.app.app_context():
-        user = register_user(EMAIL, PASSWORD, "Europe/London")
-        load_demo(user, generate(1, user_today(user), user.timezone, seed=5))
-        db.session.commit()
-    return EMAIL
+    return demo_account(live_server.app, EMAIL, 1, "Europe/London", seed=5)
 
 
 def open_signed_in(make_page, device, **options):

@@ -116,13 +116,18 @@ def test_today_and_history_show_what_is_still_on_the_device(page: Page):
     expect(page.locator("[data-on-device]")).to_be_hidden()
 
 
-def test_check_in_offline_after_todays_entry_opens_it_and_queues_the_change(page: Page):
-    """Today's entry saved: offline, the "Check in" link and the app shortcut show the form."""
+def save_todays_entry(page: Page) -> None:
+    """Sign up, let the worker install, and save today's daily check-in online (mood 5)."""
     signup(page)
     wait_for_worker(page)
     page.goto("/checkins/new")
     fill_checkin(page, [0] * 9, mood=5)
     submit_checkin(page)
+
+
+def test_check_in_offline_after_todays_entry_opens_it_and_queues_the_change(page: Page):
+    """Today's entry saved: offline, the "Check in" link and the app shortcut show the form."""
+    save_todays_entry(page)
     page.goto("/")
     page.goto("/checkins/new")  # a visit stores the page, as the warm-up does
     expect(page.get_by_text("You already did today")).to_be_visible()
@@ -156,11 +161,7 @@ def test_check_in_offline_after_todays_entry_opens_it_and_queues_the_change(page
 
 def test_a_copy_of_todays_entry_stored_yesterday_opens_as_a_new_form(page: Page):
     """Offline the next day, the stored "today's entry" form is a new, empty one for that day."""
-    signup(page)
-    wait_for_worker(page)
-    page.goto("/checkins/new")
-    fill_checkin(page, [0] * 9, mood=5)
-    submit_checkin(page)
+    save_todays_entry(page)
     page.goto("/checkins/new")  # stores today's entry, to change, under this URL
     expect(page.locator("input[name=base_revision]")).to_have_count(1)
     go_offline(page.context, page)
